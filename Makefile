@@ -1,0 +1,37 @@
+# presslake: every target sets itself up on a fresh clone.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DATA   ?= ../shared/data
+WAREHOUSE ?= warehouse_data
+
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/presslake: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(BIN)/presslake
+
+install: $(BIN)/presslake
+
+run: install
+	$(BIN)/presslake run samples/ --warehouse $(WAREHOUSE)
+	$(BIN)/presslake status --warehouse $(WAREHOUSE)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python bench/throughput.py --data $(DATA)
+
+clean:
+	rm -rf $(WAREHOUSE) .pytest_cache

