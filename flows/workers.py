@@ -1,0 +1,118 @@
+"""Where the NLP stage runs: in-process, in a local process pool, or on a Dask worker.
+
+Each call analyses one Parquet part of cleaned articles and writes one Parquet part per
+document table into the run's staging folder. The model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from spacy.language import Language
+
+from schemas.convert import records_to_table
+from transforms.nlp import build_pipeline
+from transforms.pipeline import analyze
+from transforms.types import Article
+from warehouse.store import write_parquet
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeJob:
+    """One NLP task: a part file of articles and where its rows go."""
+
+    articles_path: str
+    staging_dir: str
+    part: str
+    run_id: str
+    ingested_at: datetime
+    pipeline_version: str
+    model: str
+    fast_ops: bool
+    batch_size: int
+
+
+@cache
+def pipeline_for(model: str, fast_ops: bool) -> Language:
+    """The pipeline, built once per process."""
+    return build_pipeline(model, fast_ops=fast_ops)
+
+
+def read_articles(path: Path) -> list[Article]:
+    """Articles of one staged part file."""
+    import json
+
+    table = pq.read_table(path)
+    out = []
+    for row in table.to_pylist():
+        out.append(
+            Article(
+                doc_id=row["doc_id"],
+                source_id=row["source_id"],
+                source_uri=row["source_uri"],
+                title=row["title"],
+                published_at=row["published_at"],
+                text=row["text"],
+                metadata=json.loads(row["metadata"]) if row["metadata"] else {},
+            )
+        )
+    return out
+
+
+def run_job(job: AnalyzeJob) -> dict[str, int]:
+    """Analyse one part; return the number of rows written per table (and ``words``)."""
+    nlp = pipeline_for(job.model, job.fast_ops)
+    articles = read_articles(Path(job.articles_path))
+    rows = analyze(
+        nlp,
+        articles,
+        run_id=job.run_id,
+        ingested_at=job.ingested_at,
+        pipeline_version=job.pipeline_version,
+        batch_size=job.batch_size,
+    )
+    counts: dict[str, int] = {}
+    staging = Path(job.staging_dir)
+    for table, records in rows.rows.items():
+        counts[table] = len(records)
+        if records:
+            write_parquet(records_to_table(table, records), staging / table / f"{job.part}.parquet")
+    counts["words"] = sum(r.n_words for r in rows.rows["documents"])
+    return counts
+
+
+def _warm(model: str, fast_ops: bool) -> None:
+    pipeline_for(model, fast_ops)
+
+
+_POOLS: dict[tuple[str, bool, int], ProcessPoolExecutor] = {}
+
+
+def process_pool(*, model: str, fast_ops: bool, n_process: int) -> ProcessPoolExecutor:
+    """A long-lived pool of ``n_process`` spawned workers, each holding the pipeline."""
+    key = (model, fast_ops, n_process)
+    pool = _POOLS.get(key)
+    if pool is None:
+        pool = ProcessPoolExecutor(
+            max_workers=n_process,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm,
+            initargs=(model, fast_ops),
+        )
+        _POOLS[key] = pool
+    return pool
+
+
+@atexit.register
+def shutdown_pools() -> None:
+    """Stop every worker pool."""
+    for pool in _POOLS.values():
+        pool.shutdown(wait=False, cancel_futures=True)
+    _POOLS.clear()

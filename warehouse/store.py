@@ -1,0 +1,356 @@
+"""The DuckDB warehouse: create, read the known-document index, load a run, query.
+
+Loading never touches the committed file: the writer copies it to ``presslake.duckdb.next``,
+merges the run's Parquet there in one transaction, runs the data checks, checkpoints, and
+swaps the file in with an atomic rename. A crash at any point before the rename leaves the
+committed warehouse exactly as it was, and readers keep reading it during a load.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas import DOCUMENT_TABLES, TABLES
+from schemas.convert import rows_to_table
+from warehouse.checks import run_checks
+from warehouse.ddl import all_ddl
+from warehouse.errors import WarehouseNotFoundError
+from warehouse.layout import WarehouseLayout
+
+PARQUET_COMPRESSION = "zstd"
+
+
+def view_sql() -> list[tuple[str, str]]:
+    """``(view name, CREATE VIEW statement)`` for every analyst view, from the .sql files."""
+    folder = resources.files("warehouse") / "sql" / "views"
+    out = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".sql"):
+            out.append((item.name.removesuffix(".sql"), item.read_text(encoding="utf-8")))
+    return out
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of the contract and every view (idempotent)."""
+    for statement in all_ddl():
+        con.execute(statement)
+    _add_missing_columns(con)
+    for _, sql in view_sql():
+        con.execute(sql)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Columns added to a schema after a warehouse was created are added to its tables."""
+    from warehouse.ddl import duckdb_type
+
+    present = {
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    for table, schema in TABLES.items():
+        for f in schema:
+            if (table, f.name) not in present:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {f.name} {duckdb_type(f.type)}")
+
+
+def write_parquet(table: pa.Table, path: Path) -> Path:
+    """Write one Parquet file (zstd) atomically: a killed writer leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression=PARQUET_COMPRESSION)
+    os.replace(tmp, path)
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDocuments:
+    """What the committed warehouse already holds, for skipping and replacing work."""
+
+    pipeline_by_doc: dict[str, str] = field(default_factory=dict)
+    doc_by_source: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What a load did."""
+
+    run_id: str
+    counts: dict[str, int]
+    checks_passed: list[str]
+    seconds: float
+
+
+class Warehouse:
+    """One warehouse directory: the committed DuckDB file plus its Parquet lake."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.layout = WarehouseLayout(Path(root))
+
+    # -- readers -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether a committed warehouse file exists."""
+        return self.layout.db.exists()
+
+    @contextmanager
+    def reader(self, *, retry_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the committed warehouse that cannot write anywhere.
+
+        Raises:
+            WarehouseNotFoundError: when no warehouse exists at the directory.
+        """
+        if not self.exists():
+            raise WarehouseNotFoundError(
+                f"no warehouse at {self.layout.root} (expected {self.layout.db}); "
+                "run `presslake run SOURCE --warehouse DIR` first"
+            )
+        con = _connect_read_only(self.layout.db, retry_seconds=retry_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def known_documents(self) -> KnownDocuments:
+        """doc_id -> pipeline_version and source_id -> doc_id of the committed warehouse."""
+        if not self.exists():
+            return KnownDocuments()
+        with self.reader() as con:
+            rows = con.execute("SELECT doc_id, pipeline_version, source_id FROM documents").fetchall()
+        return KnownDocuments(
+            pipeline_by_doc={doc: ver for doc, ver, _ in rows},
+            doc_by_source={src: doc for doc, _, src in rows},
+        )
+
+    def table_counts(self) -> dict[str, int]:
+        """Row count of every contract table."""
+        with self.reader() as con:
+            return {
+                t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+                for t in TABLES
+            }
+
+    # -- the writer ----------------------------------------------------------------------
+    def cleanup_leftovers(self) -> list[Path]:
+        """Remove what a killed run left behind (call while holding the writer lock).
+
+        A staged run that the ledger shows as committed is moved to the lake; any other
+        staged run and any unfinished ``.next`` file are deleted.
+        """
+        removed: list[Path] = []
+        for stray in (self.layout.next_db, self.layout.next_db.with_name(self.layout.next_db.name + ".wal")):
+            if stray.exists():
+                stray.unlink()
+                removed.append(stray)
+        if not self.layout.staging_root.exists():
+            return removed
+        committed: set[str] = set()
+        if self.exists():
+            with self.reader() as con:
+                committed = {r[0] for r in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()}
+        for staged in sorted(self.layout.staging_root.iterdir()):
+            if staged.name in committed:
+                self._publish_staging(staged.name)
+            else:
+                shutil.rmtree(staged, ignore_errors=True)
+            removed.append(staged)
+        return removed
+
+    def load(
+        self,
+        *,
+        run_id: str,
+        run_row: dict[str, Any],
+        rejects: Sequence[dict[str, Any]],
+        scope_docs: Sequence[str] = (),
+        fault: str | None = None,
+    ) -> LoadResult:
+        """Merge the staged Parquet of ``run_id`` into the warehouse in one transaction.
+
+        Documents whose ``doc_id`` is staged, or whose ``source_id`` is staged under a new
+        ``doc_id``, lose all their rows first; then the staged rows are inserted, the entity
+        dimension is rebuilt, the run and its rejects are recorded, and the data checks run.
+        Only if all of that succeeds is the new file swapped in.
+
+        Args:
+            run_id: The run whose staging folder to load.
+            run_row: The ``runs`` row (status is set to ``completed`` here).
+            rejects: ``rejects`` rows of the run.
+            scope_docs: Unused; kept for callers that pass the run's doc ids.
+            fault: Test hook: ``"before_commit"`` raises inside the transaction.
+
+        Raises:
+            DataCheckError: when a check fails (nothing is committed).
+        """
+        started = time.perf_counter()
+        layout = self.layout
+        layout.root.mkdir(parents=True, exist_ok=True)
+        next_db = layout.next_db
+        if next_db.exists():
+            next_db.unlink()
+        if self.exists():
+            shutil.copyfile(layout.db, next_db)
+        con = duckdb.connect(str(next_db))
+        try:
+            con.execute("SET preserve_insertion_order = false")
+            create_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            counts = self._merge(con, run_id)
+            con.register("run_rejects", rows_to_table("rejects", list(rejects)))
+            con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
+            row = dict(run_row, status="completed")
+            con.register("run_row", rows_to_table("runs", [row]))
+            con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
+            con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
+            passed = run_checks(con, doc_scope="stg_documents")
+            if fault == "before_commit":
+                raise RuntimeError("fault injected before commit")
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            next_db.unlink(missing_ok=True)
+            raise
+        con.close()
+        _fsync(next_db)
+        os.replace(next_db, layout.db)
+        _fsync_dir(layout.root)
+        self._publish_staging(run_id)
+        return LoadResult(run_id, counts, passed, time.perf_counter() - started)
+
+    def _merge(self, con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+        for table in DOCUMENT_TABLES:
+            files = sorted(self.layout.staged_table(run_id, table).glob("*.parquet"))
+            if files:
+                paths = [str(p) for p in files]
+                con.execute(
+                    f"CREATE TEMP TABLE stg_{table} AS SELECT * FROM read_parquet(?)", [paths]
+                )
+            else:
+                con.execute(f"CREATE TEMP TABLE stg_{table} AS SELECT * FROM {table} LIMIT 0")
+        con.execute(
+            """
+            CREATE TEMP TABLE replaced AS
+            SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM stg_documents)
+            UNION
+            SELECT d.doc_id FROM documents AS d JOIN stg_documents AS s
+              ON d.source_id = s.source_id AND d.doc_id <> s.doc_id
+            """
+        )
+        for table in DOCUMENT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced)")
+        counts: dict[str, int] = {}
+        for table in DOCUMENT_TABLES:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stg_{table}")
+            counts[table] = int(con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0])  # type: ignore[index]
+        counts["replaced_documents"] = int(
+            con.execute("SELECT count(*) FROM replaced").fetchone()[0]  # type: ignore[index]
+        )
+        rebuild_entities(con)
+        return counts
+
+    def _publish_staging(self, run_id: str) -> None:
+        staged = self.layout.staging(run_id)
+        if not staged.exists():
+            return
+        for table_dir in sorted(staged.iterdir()):
+            if not table_dir.is_dir() or table_dir.name not in TABLES:
+                continue
+            target = self.layout.lake_table(run_id, table_dir.name)
+            if target.exists():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(table_dir, target)
+        shutil.rmtree(staged, ignore_errors=True)
+
+    def record_failure(self, run_row: dict[str, Any]) -> None:
+        """Record a failed run in the ledger (a short write of the ledger row alone)."""
+        if not self.exists():
+            return
+        con = duckdb.connect(str(self.layout.db))
+        try:
+            create_schema(con)
+            con.register("run_row", rows_to_table("runs", [dict(run_row, status="failed")]))
+            con.execute("DELETE FROM runs WHERE run_id = ?", [run_row["run_id"]])
+            con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
+        finally:
+            con.close()
+
+
+def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the entity dimension from every mention in the warehouse.
+
+    The name is the canonical name most mentions carry; aliases are every distinct surface
+    form of a name mention.
+    """
+    con.execute("DELETE FROM entities")
+    con.execute(
+        """
+        INSERT INTO entities BY NAME
+        WITH names AS (
+            SELECT entity_id, entity_name, entity_type, count(*) AS n
+            FROM entity_mentions GROUP BY ALL
+        ), best AS (
+            SELECT entity_id,
+                   arg_max(entity_name, (n, entity_name)) AS name,
+                   arg_max(entity_type, (n, entity_type)) AS type
+            FROM names GROUP BY entity_id
+        )
+        SELECT m.entity_id,
+               b.name,
+               b.type,
+               list_sort(list_distinct(list(m.text) FILTER (WHERE m.mention_kind = 'name')))
+                   AS aliases,
+               count(*) AS n_mentions,
+               count(DISTINCT m.doc_id) AS n_docs,
+               min(m.entity_key) AS entity_key
+        FROM entity_mentions AS m JOIN best AS b USING (entity_id)
+        GROUP BY m.entity_id, b.name, b.type
+        """
+    )
+
+
+def _connect_read_only(path: Path, *, retry_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` read-only with external access off, so SQL cannot write anything.
+
+    A load never holds the committed file, but recording a failed run does, for a moment:
+    retry briefly on a lock conflict.
+    """
+    deadline = time.monotonic() + retry_seconds
+    config = {"enable_external_access": "false", "lock_configuration": "true"}
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True, config=config)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
