@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import wait
 
 from flows import progress
+from flows.fetch import FeedState
 from flows.report import render_report
 from flows.settings import Settings
 from flows.sources import iter_inputs
@@ -115,7 +116,7 @@ def ingest_sources(
     published_at: datetime | None,
     known: KnownDocuments,
     pipeline: str,
-    feed_state: Any = None,
+    feed_state: FeedState | None = None,
 ) -> IngestOutcome:
     """Read, decode, clean and deduplicate every source; stage new articles as Parquet parts.
 
@@ -342,12 +343,9 @@ def presslake_run(
     return summary.to_dict()
 
 
-def _feed_state(wh: Warehouse) -> Any:
+def _feed_state(wh: Warehouse) -> FeedState:
     """The per-feed fetch state of this warehouse (saved only after a successful load)."""
-    from flows import fetch
-
-    store = getattr(fetch, "FeedStateStore", None)
-    return store(wh.layout.state) if store is not None else None
+    return FeedState(wh.layout.state)
 
 
 def _publish(summary: RunSummary, markdown: str) -> None:

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
 SHARED_DATA = Path(os.environ.get("PRESSLAKE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 SEED_ARTICLE = SHARED_DATA / "seed" / "kim-nuclear-forces.txt"
-SAMPLE_SEED = ROOT / "samples" / "kim-nuclear-forces.txt"
+SAMPLE_SEED = ROOT / "samples" / "articles" / "kim-nuclear-forces.txt"
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +52,29 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clean_environment() -> Iterator[None]:
+    """Tests never read the developer's ``PRESSLAKE_*`` settings."""
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("PRESSLAKE_")}
+    yield
+    os.environ.update(saved)
+
+
+@pytest.fixture()
+def make_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Build fixed run settings for a warehouse under ``tmp_path``."""
+    from flows.settings import Settings
+
+    def build(warehouse: Path | None = None, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "warehouse": warehouse or tmp_path / "wh",
+            "n_process": 1,
+            "lock_wait": 0.0,
+            "task_batch_size": 50,
+        }
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return build
