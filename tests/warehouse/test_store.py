@@ -12,9 +12,9 @@ import pytest
 
 from schemas import TABLES
 from schemas.convert import records_to_table, rows_to_table
+from transforms.documents import DocumentRecord
 from transforms.entities import MentionRecord
 from transforms.ids import doc_id_for, entity_id_for
-from transforms.documents import DocumentRecord
 from warehouse.ddl import create_table_sql, duckdb_type
 from warehouse.errors import DataCheckError, WarehouseNotFoundError
 from warehouse.store import Warehouse, write_parquet
@@ -24,41 +24,77 @@ T0 = datetime(2024, 11, 18, 9, 0)
 
 def _doc(text: str, *, source_id: str, run_id: str = "r1") -> DocumentRecord:
     return DocumentRecord(
-        doc_id=doc_id_for(text), source_id=source_id, source_uri=source_id, title="t",
-        published_at=T0, text=text, n_words=len(text.split()), ingested_at=T0, run_id=run_id,
-        pipeline_version="p1", metadata=None,
+        doc_id=doc_id_for(text),
+        source_id=source_id,
+        source_uri=source_id,
+        title="t",
+        published_at=T0,
+        text=text,
+        n_words=len(text.split()),
+        ingested_at=T0,
+        run_id=run_id,
+        pipeline_version="p1",
+        metadata=None,
     )
 
 
 def _mention(doc: DocumentRecord, surface: str, key: str) -> MentionRecord:
     start = doc.text.index(surface)
     return MentionRecord(
-        mention_id=f"m{doc.doc_id}{start}", doc_id=doc.doc_id, entity_id=entity_id_for(key),
-        text=surface, label=key.split("|")[0], start_char=start, end_char=start + len(surface),
-        sentence_index=0, mention_kind="name", entity_name=surface, entity_type=key.split("|")[0],
+        mention_id=f"m{doc.doc_id}{start}",
+        doc_id=doc.doc_id,
+        entity_id=entity_id_for(key),
+        text=surface,
+        label=key.split("|")[0],
+        start_char=start,
+        end_char=start + len(surface),
+        sentence_index=0,
+        mention_kind="name",
+        entity_name=surface,
+        entity_type=key.split("|")[0],
         entity_key=key,
     )
 
 
-def _stage(wh: Warehouse, run_id: str, docs: list[DocumentRecord], mentions: list[MentionRecord]) -> None:
+def _stage(
+    wh: Warehouse, run_id: str, docs: list[DocumentRecord], mentions: list[MentionRecord]
+) -> None:
     stage = wh.layout.staging(run_id)
     write_parquet(records_to_table("documents", docs), stage / "documents" / "part-0.parquet")
     if mentions:
         write_parquet(
-            records_to_table("entity_mentions", mentions), stage / "entity_mentions" / "part-0.parquet"
+            records_to_table("entity_mentions", mentions),
+            stage / "entity_mentions" / "part-0.parquet",
         )
 
 
 def _run_row(run_id: str) -> dict[str, object]:
     return {
-        "run_id": run_id, "started_at": T0, "finished_at": T0, "status": "running", "n_seen": 1,
-        "n_new": 1, "n_unchanged": 0, "n_replaced": 0, "n_rejected": 0, "n_duplicates": 0,
-        "pipeline_version": "p1", "model": "m", "schema_version": 1, "sources": ["x"],
+        "run_id": run_id,
+        "started_at": T0,
+        "finished_at": T0,
+        "status": "running",
+        "n_seen": 1,
+        "n_new": 1,
+        "n_unchanged": 0,
+        "n_replaced": 0,
+        "n_rejected": 0,
+        "n_duplicates": 0,
+        "pipeline_version": "p1",
+        "model": "m",
+        "schema_version": 1,
+        "sources": ["x"],
         "report": None,
     }
 
 
-def _load(wh: Warehouse, run_id: str, docs: list[DocumentRecord], mentions: list[MentionRecord], **kw: object) -> None:
+def _load(
+    wh: Warehouse,
+    run_id: str,
+    docs: list[DocumentRecord],
+    mentions: list[MentionRecord],
+    **kw: object,
+) -> None:
     _stage(wh, run_id, docs, mentions)
     wh.load(run_id=run_id, run_row=_run_row(run_id), rejects=[], **kw)  # type: ignore[arg-type]
 
@@ -105,7 +141,10 @@ def test_arrow_parquet_duckdb_round_trip(tmp_path: Path) -> None:
 def test_load_is_idempotent_and_builds_entities(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh")
     doc = _doc("Kim Jong Un met Donald Trump. Trump smiled.", source_id="a")
-    mentions = [_mention(doc, "Kim Jong Un", "PERSON|kim jong un"), _mention(doc, "Donald Trump", "PERSON|donald trump")]
+    mentions = [
+        _mention(doc, "Kim Jong Un", "PERSON|kim jong un"),
+        _mention(doc, "Donald Trump", "PERSON|donald trump"),
+    ]
     _load(wh, "r1", [doc], mentions)
     first = wh.table_counts()
     _load(wh, "r2", [doc], mentions)
@@ -138,7 +177,9 @@ def test_failed_check_leaves_warehouse_unchanged(tmp_path: Path) -> None:
     before = wh.layout.db.read_bytes()
     doc2 = _doc("Moon Jae-in spoke.", source_id="b", run_id="r2")
     bad = _mention(doc2, "Moon Jae-in", "PERSON|moon jae-in")
-    bad = MentionRecord(**{**{f: getattr(bad, f) for f in bad.__dataclass_fields__}, "text": "Moon"})
+    bad = MentionRecord(
+        **{**{f: getattr(bad, f) for f in bad.__dataclass_fields__}, "text": "Moon"}
+    )
     with pytest.raises(DataCheckError, match=r"entity_mentions\.text\.matches_document_text"):
         _load(wh, "r2", [doc2], [bad])
     assert wh.layout.db.read_bytes() == before
@@ -174,7 +215,10 @@ def test_reader_cannot_write(tmp_path: Path) -> None:
 
 
 def test_reader_without_warehouse_says_so(tmp_path: Path) -> None:
-    with pytest.raises(WarehouseNotFoundError, match="no warehouse at"), Warehouse(tmp_path).reader():
+    with (
+        pytest.raises(WarehouseNotFoundError, match="no warehouse at"),
+        Warehouse(tmp_path).reader(),
+    ):
         pass
 
 
