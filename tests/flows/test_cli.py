@@ -1,0 +1,110 @@
+"""The presslake CLI: run, sql (read-only), status, clear errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flows.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "samples" / "articles" / "kim-nuclear-forces.txt"
+
+
+@pytest.fixture(scope="module")
+def warehouse(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built by ``presslake run`` on the reference article."""
+    root = tmp_path_factory.mktemp("cli")
+    wh = root / "wh"
+    result = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(SEED),
+            "--warehouse",
+            str(wh),
+            "--published-at",
+            "2024-11-18",
+            "-j",
+            "1",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["n_new"] == 1
+    return wh
+
+
+def test_sql_prints_rows(warehouse: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "sql",
+            "SELECT name FROM entities WHERE type = 'PERSON' ORDER BY name",
+            "-w",
+            str(warehouse),
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    names = result.output.splitlines()[1:]
+    assert "Kim Jong Un" in names and "Donald Trump" in names
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM documents",
+        "DROP TABLE entities",
+        "CREATE TABLE t AS SELECT 1",
+        "INSERT INTO runs (run_id) VALUES ('x')",
+        "COPY documents TO '/tmp/presslake-leak.csv'",
+        "ATTACH '/tmp/presslake-other.duckdb' AS o",
+    ],
+)
+def test_sql_cannot_write(warehouse: Path, statement: str) -> None:
+    result = CliRunner().invoke(main, ["sql", statement, "-w", str(warehouse)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert len(result.output.strip().splitlines()) == 1
+    check = CliRunner().invoke(
+        main, ["sql", "SELECT count(*) FROM documents", "-w", str(warehouse), "--format", "csv"]
+    )
+    assert check.output.splitlines()[1] == "1"
+
+
+def test_status_shows_ledger_and_counts(warehouse: Path) -> None:
+    result = CliRunner().invoke(main, ["status", "-w", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert "completed" in result.output
+    assert "entity_mentions" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "/no/such/file.txt"], "does not exist"),
+        (["sql", "SELECT 1", "-w", "/no/such/warehouse"], "no warehouse at"),
+        (["status", "-w", "/no/such/warehouse"], "no warehouse at"),
+        (["run", "x", "--published-at", "yesterday"], "ISO date"),
+    ],
+)
+def test_errors_are_one_line_with_nonzero_exit(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x").write_text("text")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_sql_bad_query_is_an_error(warehouse: Path) -> None:
+    result = CliRunner().invoke(main, ["sql", "SELEC nonsense", "-w", str(warehouse)])
+    assert result.exit_code == 1
+    assert "Error:" in result.output
