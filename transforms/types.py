@@ -38,7 +38,8 @@ class Reject:
     Attributes:
         source_uri: The input that failed (file path, ``file.jsonl#line=3``, URL).
         reason: Short machine-readable code: ``undecodable``, ``binary``, ``empty``,
-            ``too_large``, ``malformed``, ``unsupported``, ``fetch_failed``, ``no_text``.
+            ``too_large``, ``malformed``, ``unsupported``, ``unreadable``, ``fetch_failed``,
+            ``no_text``.
         detail: One human sentence naming the problem.
     """
 

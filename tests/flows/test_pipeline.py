@@ -158,3 +158,26 @@ def test_mixed_folder_loads_good_and_rejects_bad(
     assert {Path(p).name for p in rejects} == {"empty.txt", "binary.txt", "blank.md"}
     assert rejects[str(src / "binary.txt")] == "binary"
     assert any("Genève" in t for t in texts)
+
+
+def test_new_pipeline_version_reprocesses(
+    prefect_harness: None, tmp_path: Path, make_settings: Any
+) -> None:
+    from transforms.nlp import CONFIG_PATH
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("The United Nations said on Monday that aid reached Gaza.\n")
+    (src / "b.txt").write_text("Germany and France signed a trade agreement in Paris.\n")
+    settings = make_settings()
+    assert run_flow([str(src)], settings=settings)["n_new"] == 2
+    assert run_flow([str(src)], settings=settings)["n_unchanged"] == 2
+    changed = tmp_path / "config.cfg"
+    changed.write_text(CONFIG_PATH.read_text() + "\n# a new pipeline version\n")
+    summary = run_flow([str(src)], settings=make_settings(pipeline_config=changed))
+    assert summary["n_replaced"] == 2 and summary["n_unchanged"] == 0
+    assert summary["rows"]["documents"] == 2
+    with Warehouse(settings.warehouse).reader() as con:
+        versions = con.execute("SELECT DISTINCT pipeline_version FROM documents").fetchall()
+        n_docs = con.execute("SELECT count(*) FROM documents").fetchone()
+    assert len(versions) == 1 and n_docs == (2,)

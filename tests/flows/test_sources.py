@@ -1,0 +1,187 @@
+"""Files and folders -> articles and rejects (real files in tmp_path)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from flows.sources import iter_inputs
+from transforms.types import Article, Reject
+
+PUBLISHED = datetime(2024, 11, 18)
+STORY = "The council approved the budget on Tuesday, the mayor said.\n\nIt passed by one vote."
+
+
+def _by_uri(rows: list[Article | Reject]) -> dict[str, Article | Reject]:
+    return {row.source_uri: row for row in rows}
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path, seed_text: str) -> Path:
+    """Good articles of every format next to bad files, in nested and hidden folders."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    (root / "a_seed.txt").write_text(seed_text, encoding="utf-8")
+    (root / "b_story.md").write_text(f"# Budget passes\n\n{STORY}", encoding="utf-8")
+    (root / "c_cp1252.txt").write_bytes(
+        "Caf\u00e9 owners said \u201cno\u201d to the new tax \u2014 again.".encode("cp1252")
+    )
+    (root / "d_latin1.txt").write_bytes(
+        "Le pr\u00e9sident a d\u00e9clar\u00e9 que l'\u00e9conomie allait mieux.".encode("latin-1")
+    )
+    (root / "e_empty.txt").write_bytes(b"")
+    (root / "f_image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (root / "g_big.txt").write_text("word " * 400, encoding="utf-8")  # 2,000 bytes
+    (root / "h_notes.docx").write_bytes(b"PK\x03\x04 not a text file")
+    (root / "i_blank.txt").write_text("   \n\n  ", encoding="utf-8")
+    (root / ".secret.txt").write_text("hidden file", encoding="utf-8")
+    (root / ".hidden" / "x.txt").write_text("hidden folder", encoding="utf-8")
+    (root / "README.md").write_text(
+        "# About this corpus\n\nThese are test files.", encoding="utf-8"
+    )
+    (root / "sub" / "LICENSE.txt").write_text("Licensed to you for testing.", encoding="utf-8")
+    (root / "sub" / "z_story.txt").write_text(STORY, encoding="utf-8")
+    return root
+
+
+def test_folder_mixes_good_and_bad(mixed_folder: Path) -> None:
+    rows = list(iter_inputs([str(mixed_folder)], max_bytes=1_500, published_at=PUBLISHED))
+    root = str(mixed_folder)
+    got = [(Path(r.source_uri).name, type(r).__name__, getattr(r, "reason", "")) for r in rows]
+    assert got == [
+        ("a_seed.txt", "Reject", "too_large"),  # the seed is ~6 kB, over 1,500 bytes
+        ("b_story.md", "Article", ""),
+        ("c_cp1252.txt", "Article", ""),
+        ("d_latin1.txt", "Article", ""),
+        ("e_empty.txt", "Reject", "empty"),
+        ("f_image.txt", "Reject", "binary"),
+        ("g_big.txt", "Reject", "too_large"),
+        ("h_notes.docx", "Reject", "unsupported"),
+        ("i_blank.txt", "Reject", "empty"),
+        ("z_story.txt", "Article", ""),
+    ]
+    by_uri = _by_uri(rows)
+    cp = by_uri[f"{root}/c_cp1252.txt"]
+    assert isinstance(cp, Article) and cp.text == "Café owners said “no” to the new tax — again."
+    latin = by_uri[f"{root}/d_latin1.txt"]
+    assert isinstance(latin, Article) and "président a déclaré que l'économie" in latin.text
+    md = by_uri[f"{root}/b_story.md"]
+    assert isinstance(md, Article) and md.title == "Budget passes" and md.text == STORY
+    assert md.published_at == PUBLISHED and md.source_id == f"{root}/b_story.md"
+    for row in rows:
+        if isinstance(row, Reject):
+            assert row.source_uri in row.detail  # the detail names the file
+    nested = by_uri[f"{root}/sub/z_story.txt"]
+    assert isinstance(nested, Article) and nested.title is None
+
+
+def test_folder_order_is_deterministic(mixed_folder: Path) -> None:
+    first = [r.source_uri for r in iter_inputs([str(mixed_folder)])]
+    second = [r.source_uri for r in iter_inputs([str(mixed_folder)])]
+    assert first == second
+
+
+def test_corpus_documents_read_when_named(mixed_folder: Path) -> None:
+    (row,) = iter_inputs([str(mixed_folder / "README.md")])
+    assert isinstance(row, Article) and row.title == "About this corpus"
+
+
+def test_seed_file_as_given(tmp_path: Path, seed_text: str) -> None:
+    path = tmp_path / "kim.txt"
+    path.write_text(seed_text, encoding="utf-8")
+    (row,) = iter_inputs([str(path)], published_at=PUBLISHED)
+    assert isinstance(row, Article)
+    assert row.source_id == str(path) and row.source_uri == str(path)
+    assert row.title is not None and row.title.startswith("North Korean leader calls")
+    assert row.published_at == PUBLISHED
+
+
+def test_every_record_format(tmp_path: Path, test_data: Path) -> None:
+    shutil.copytree(
+        test_data / "ingest", tmp_path / "ingest", ignore=shutil.ignore_patterns("*.xml")
+    )
+    jsonl = tmp_path / "ingest" / "more.ndjson"
+    jsonl.write_bytes(
+        b'{"id": "n1", "text": "An ndjson story."}\n'
+        b"{broken\n"
+        + json.dumps({"id": "n3", "text": "Caf\u00e9 story."}, ensure_ascii=False).encode("cp1252")
+        + b"\n"
+    )
+    rows = list(iter_inputs([str(tmp_path / "ingest")], published_at=PUBLISHED))
+    summary = [(Path(r.source_uri).name, type(r).__name__) for r in rows]
+    assert summary == [
+        ("articles.csv#line=2", "Article"),
+        ("articles.csv#line=5", "Article"),
+        ("articles.csv#line=6", "Reject"),
+        ("articles.csv#line=7", "Article"),
+        ("more.ndjson#line=1", "Article"),
+        ("more.ndjson#line=2", "Reject"),
+        ("more.ndjson#line=3", "Article"),
+        ("page.html", "Article"),
+        ("pasted_page.txt", "Article"),
+        *[(f"reuters5.jsonl#line={i}", "Article") for i in range(1, 6)],
+    ]
+    by_name = {Path(r.source_uri).name: r for r in rows}
+    csv_bad_date = by_name["articles.csv#line=5"]
+    assert isinstance(csv_bad_date, Article)
+    assert csv_bad_date.published_at == PUBLISHED  # no readable date of its own
+    page = by_name["page.html"]
+    assert isinstance(page, Article) and page.published_at == datetime(2024, 3, 5, 13, 30)
+    reuters = by_name["reuters5.jsonl#line=1"]
+    assert isinstance(reuters, Article)
+    assert reuters.source_id == "reuters21578-4"
+    assert reuters.published_at == datetime(1987, 2, 26, 15, 7, 13)
+    assert "under pressure to act quickly" in reuters.text  # hard wrap undone
+    pasted = by_name["pasted_page.txt"]
+    assert isinstance(pasted, Article)
+    assert pasted.title == "Flood defences fail as river reaches record height"
+    assert "Reuters" not in pasted.text and "Advertisement" not in pasted.text
+    assert pasted.text.count("Residents of the lower town were evacuated") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("gone.txt", None, "unreadable"),
+        ("x.jsonl", b"\x1f\x8b\x08\x00gzipped", "binary"),
+        ("x.csv", b"%PDF-1.4", "binary"),
+        ("x.jsonl", b"", "empty"),
+        ("x.pdf", b"%PDF-1.4", "unsupported"),
+        ("README", b"text", "unsupported"),
+    ],
+)
+def test_bad_single_inputs(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    (row,) = iter_inputs([str(path)])
+    assert isinstance(row, Reject)
+    assert row.reason == reason
+    assert str(path) in row.detail
+
+
+def test_oversized_jsonl_line_only_rejects_that_line(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text(
+        json.dumps({"text": "Short story."}) + "\n" + json.dumps({"text": "x " * 1000}) + "\n",
+        encoding="utf-8",
+    )
+    rows = list(iter_inputs([str(path)], max_bytes=500))
+    assert [type(r).__name__ for r in rows] == ["Article", "Reject"]
+    assert isinstance(rows[1], Reject) and rows[1].reason == "too_large"
+
+
+def test_iter_inputs_is_lazy(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(2000):
+            handle.write(json.dumps({"id": str(i), "text": f"Story number {i}."}) + "\n")
+    stream = iter_inputs([str(path)])
+    first = next(stream)
+    assert isinstance(first, Article) and first.source_id == "0"
+    stream.close()

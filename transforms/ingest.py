@@ -1,0 +1,543 @@
+"""Source records -> cleaned :class:`~transforms.types.Article` values or rejects.
+
+Pure functions: they receive text, bytes or iterables of lines (a file object opened by
+``flows/sources.py`` streams through them) and return values. One bad record becomes a
+:class:`~transforms.types.Reject` naming it (``file.jsonl#line=7``) and the rest goes on.
+
+Records (JSONL objects, CSV rows) use the fields ``id``, ``title``, ``date``, ``url`` and
+``text`` (a few common aliases are accepted, see ``_FIELDS``); every other field goes to
+``Article.metadata``. Dates become naive UTC datetimes; a date that cannot be read stays in
+the metadata and leaves ``published_at`` empty (or the caller's default) -- it is not a
+reason to reject the article.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from transforms.clean import clean_text
+from transforms.decode import DecodedText, DecodeError, decode_bytes, normalize_text
+from transforms.html import extract_html
+from transforms.ids import doc_id_for
+from transforms.types import Article, Reject
+
+__all__ = [
+    "IngestError",
+    "article_from_bytes",
+    "article_from_html",
+    "article_from_record",
+    "iter_csv",
+    "iter_jsonl",
+    "make_article",
+    "markdown_to_text",
+    "parse_date",
+]
+
+#: Canonical record field -> accepted names, first found wins.
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "guid", "doc_id", "source_id"),
+    "title": ("title", "headline"),
+    "date": ("date", "published_at", "published", "pubdate", "pub_date", "datetime"),
+    "url": ("url", "link", "source_url"),
+    "text": ("text", "body", "content", "article"),
+}
+_STRPTIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%d-%b-%Y %H:%M:%S.%f",  # Reuters-21578: 26-FEB-1987 15:01:01.79
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y %H:%M",
+    "%m/%d/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y%m%d",
+)
+_RFC2822 = re.compile(r"^([A-Za-z]{3},? )?\d{1,2} [A-Za-z]{3} \d{2,4}")
+#: Languages dateparser tries (all of them is seconds per unreadable date).
+_DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+#: Unix timestamps accepted between 1970 and 2100 (seconds; milliseconds when larger).
+_EPOCH_MAX_S = 4_102_444_800
+
+
+class IngestError(ValueError):
+    """An input that cannot become an article.
+
+    Attributes:
+        reason: Machine-readable code (see :class:`transforms.types.Reject`).
+        detail: One sentence naming the input and the problem.
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+    def to_reject(self, source_uri: str) -> Reject:
+        """The :class:`Reject` row for this error."""
+        return Reject(source_uri=source_uri, reason=self.reason, detail=self.detail)
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _to_naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def parse_date(value: object) -> datetime | None:
+    """Read a publication date as a naive UTC datetime.
+
+    Accepts datetimes, Unix timestamps (seconds or milliseconds), ISO 8601, RFC 2822
+    (``Mon, 18 Nov 2024 06:30:00 +0900``), common written formats (``Nov 18, 2024``,
+    ``18 November 2024``, ``11/18/2024`` read as US month/day) and, as a last resort,
+    whatever ``dateparser`` reads as an absolute date with day, month and year in a few
+    Western European languages (relative dates such as "yesterday" are refused: they
+    depend on the clock). Times without a zone
+    are taken as UTC.
+
+    Args:
+        value: The raw date.
+
+    Returns:
+        The datetime, or ``None`` when ``value`` is empty or not a date.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return _to_naive_utc(value)
+    if isinstance(value, int | float):
+        return _from_epoch(float(value))
+    if not isinstance(value, str):
+        return None
+    raw = " ".join(value.split())
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{9,13}(\.\d+)?", raw):
+        return _from_epoch(float(raw))
+    try:
+        return _to_naive_utc(datetime.fromisoformat(raw.replace("z", "Z")))
+    except ValueError:
+        pass
+    if _RFC2822.search(raw):
+        try:
+            return _to_naive_utc(parsedate_to_datetime(raw))
+        except (TypeError, ValueError, IndexError):
+            pass
+    for fmt in _STRPTIME_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+    return _dateparser(raw)
+
+
+def _from_epoch(seconds: float) -> datetime | None:
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    if seconds > _EPOCH_MAX_S:
+        seconds /= 1000.0
+    if seconds > _EPOCH_MAX_S:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+
+
+def _dateparser(raw: str) -> datetime | None:
+    if not (any(ch.isdigit() for ch in raw) and any(ch.isalpha() for ch in raw)):
+        return None  # a day-month-year date written with words has both
+    import dateparser  # slow to import; only needed for unusual formats
+
+    parsed = dateparser.parse(
+        raw,
+        languages=list(_DATE_LANGUAGES),
+        settings={
+            "TIMEZONE": "UTC",
+            "TO_TIMEZONE": "UTC",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "PARSERS": ["custom-formats", "absolute-time"],
+        },
+    )
+    return _to_naive_utc(parsed) if parsed is not None else None
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def make_article(
+    text: str,
+    *,
+    source_id: str,
+    source_uri: str,
+    title: str | None = None,
+    published_at: datetime | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Article:
+    """Clean ``text`` and make the article.
+
+    Args:
+        text: Decoded article text, page furniture and hard wraps included.
+        source_id: The source's id for the article (record id, guid, URL, path).
+        source_uri: Where it came from (path, ``file.jsonl#line=3``, URL).
+        title: Headline given by the source; otherwise looked for in the text.
+        published_at: Publication time (aware datetimes are converted to naive UTC).
+        metadata: Other fields of the source, JSON-serialisable.
+
+    Returns:
+        The article; ``doc_id`` is the hash of the cleaned text.
+
+    Raises:
+        IngestError: ``empty`` when ``text`` is blank, ``no_text`` when nothing but page
+            furniture is left after cleaning.
+    """
+    if not text.strip():
+        raise IngestError("empty", f"{source_uri}: the article text is empty.")
+    result = clean_text(text, title=title)
+    if not result.text.strip():
+        raise IngestError(
+            "no_text",
+            f"{source_uri}: no article text is left after removing "
+            f"{len(result.removed)} line(s) of page furniture.",
+        )
+    meta = dict(metadata or {})
+    if result.removed:
+        meta["removed_furniture"] = list(result.removed)
+    return Article(
+        doc_id=doc_id_for(result.text),
+        source_id=source_id,
+        source_uri=source_uri,
+        title=result.title,
+        published_at=_to_naive_utc(published_at) if published_at is not None else None,
+        text=result.text,
+        metadata=meta,
+    )
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_MD_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def markdown_to_text(text: str) -> str:
+    """Strip the Markdown markup a pasted article carries (headings, links, emphasis).
+
+    Headings keep their words (``# Title`` -> ``Title``), links their text, images and
+    code fences go; lists and paragraphs are left as they are.
+
+    Args:
+        text: Markdown text.
+
+    Returns:
+        Plain text with the same lines.
+    """
+    lines = []
+    for line in text.split("\n"):
+        if _MD_FENCE.match(line):
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            line = heading.group(1)
+        line = _MD_QUOTE.sub("", line)
+        line = _MD_IMAGE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def article_from_bytes(
+    data: bytes,
+    *,
+    source_id: str,
+    source_uri: str,
+    title: str | None = None,
+    published_at: datetime | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    markdown: bool = False,
+) -> Article:
+    """Decode a plain-text document (``.txt``, ``.md``) and make the article.
+
+    Args:
+        data: The file's bytes.
+        source_id: Id of the article (the path for files).
+        source_uri: Where it came from.
+        title: Headline, when known; otherwise looked for in the text.
+        published_at: Publication time, when known.
+        metadata: Extra metadata (the encoding is added when it is not UTF-8).
+        markdown: Strip Markdown markup first (``.md`` files).
+
+    Raises:
+        IngestError: ``empty``, ``binary``, ``undecodable`` or ``no_text``.
+    """
+    if not data.strip():
+        raise IngestError("empty", f"{source_uri}: the file is empty.")
+    decoded = _decode(data, source_uri)
+    meta = dict(metadata or {})
+    if decoded.encoding not in ("utf-8", "ascii"):
+        meta["encoding"] = decoded.encoding
+    return make_article(
+        markdown_to_text(decoded.text) if markdown else decoded.text,
+        source_id=source_id,
+        source_uri=source_uri,
+        title=title,
+        published_at=published_at,
+        metadata=meta,
+    )
+
+
+def _decode(data: bytes, source_uri: str) -> DecodedText:
+    try:
+        return decode_bytes(data, name=source_uri)
+    except DecodeError as exc:
+        raise IngestError(exc.reason, exc.detail) from exc
+
+
+def article_from_html(
+    html: str | bytes,
+    *,
+    source_id: str,
+    source_uri: str,
+    url: str | None = None,
+    published_at: datetime | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Article:
+    """Extract the article body of an HTML page (trafilatura) and make the article.
+
+    Args:
+        html: The page (bytes are decoded first).
+        source_id: Id for the article (the URL for web pages, the path for files).
+        source_uri: Where it came from.
+        url: The page's URL, if known.
+        published_at: Used when the page has no date of its own.
+        metadata: Extra metadata (the page's own author/sitename/... are added).
+
+    Raises:
+        IngestError: ``empty``, ``binary``, ``undecodable``, or ``no_text`` when the page
+            has no article body.
+    """
+    if isinstance(html, bytes):
+        if not html.strip():
+            raise IngestError("empty", f"{source_uri}: the page is empty.")
+        html = _decode(html, source_uri).text
+    page = extract_html(html, url=url)
+    if not page.text.strip():
+        raise IngestError("no_text", f"{source_uri}: no article body found in the HTML page.")
+    meta = {**page.metadata, **(metadata or {})}
+    page_date = parse_date(page.date)
+    if page.date and page_date is None:
+        meta["date"] = page.date
+    return make_article(
+        page.text,
+        source_id=source_id,
+        source_uri=source_uri,
+        title=page.title,
+        published_at=page_date or published_at,
+        metadata=meta,
+    )
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def _pick(record: Mapping[str, Any], name: str) -> tuple[str | None, Any]:
+    lowered = {str(k).lower(): k for k in record}
+    for alias in _FIELDS[name]:
+        key = lowered.get(alias)
+        if key is not None and record[key] not in (None, ""):
+            return key, record[key]
+    return None, None
+
+
+def article_from_record(
+    record: Mapping[str, Any],
+    *,
+    source_uri: str,
+    fallback_id: str,
+    published_at: datetime | None = None,
+) -> Article:
+    """Make the article of one JSONL object or CSV row.
+
+    Args:
+        record: Field name -> value (``id``, ``title``, ``date``, ``url``, ``text`` and
+            anything else, which goes to metadata).
+        source_uri: ``file.jsonl#line=7``.
+        fallback_id: ``source_id`` when the record has no id.
+        published_at: Used when the record has no readable date.
+
+    Raises:
+        IngestError: ``no_text`` when the record has no text field or it is not a string,
+            ``empty`` or ``no_text`` from cleaning.
+    """
+    used: set[str] = set()
+    values: dict[str, Any] = {}
+    for name in _FIELDS:
+        key, value = _pick(record, name)
+        if key is not None:
+            used.add(key)
+            values[name] = value
+    text = values.get("text")
+    if text is None:
+        raise IngestError(
+            "no_text",
+            f"{source_uri}: the record has no text field (one of {', '.join(_FIELDS['text'])}).",
+        )
+    if not isinstance(text, str):
+        raise IngestError(
+            "malformed", f"{source_uri}: the text field is a {type(text).__name__}, not a string."
+        )
+    metadata = {str(k): v for k, v in record.items() if k not in used and v not in (None, "")}
+    if "url" in values:
+        metadata["url"] = str(values["url"])
+    date = parse_date(values.get("date"))
+    if values.get("date") is not None and date is None:
+        metadata["date"] = values["date"]
+    title = values.get("title")
+    record_id = values.get("id")
+    return make_article(
+        text,
+        source_id=str(record_id) if record_id is not None else fallback_id,
+        source_uri=source_uri,
+        title=normalize_text(str(title)) if title is not None else None,
+        published_at=date or published_at,
+        metadata=metadata,
+    )
+
+
+def iter_jsonl(
+    lines: Iterable[bytes | str],
+    *,
+    source: str,
+    published_at: datetime | None = None,
+    max_bytes: int | None = None,
+) -> Iterator[Article | Reject]:
+    """Articles of a JSONL (NDJSON) stream, one object a line; blank lines are skipped.
+
+    Args:
+        lines: The lines (a binary file object streams).
+        source: Name of the file or URL, used in ``source_uri`` (``source#line=N``).
+        published_at: Default for records without a date.
+        max_bytes: Longest line accepted; longer ones are rejected as ``too_large``.
+
+    Yields:
+        One :class:`Article` or :class:`Reject` per non-blank line.
+    """
+    for number, line in enumerate(lines, start=1):
+        uri = f"{source}#line={number}"
+        try:
+            if max_bytes is not None and len(line) > max_bytes:
+                raise IngestError(
+                    "too_large", f"{uri}: the line is {len(line)} bytes, over {max_bytes}."
+                )
+            text = _decode(line, uri).text if isinstance(line, bytes) else line
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise IngestError("malformed", f"{uri}: not valid JSON ({exc.msg}).") from exc
+            if not isinstance(record, dict):
+                raise IngestError(
+                    "malformed", f"{uri}: a JSON {type(record).__name__}, not an object."
+                )
+            yield article_from_record(
+                record, source_uri=uri, fallback_id=uri, published_at=published_at
+            )
+        except IngestError as exc:
+            yield exc.to_reject(uri)
+
+
+def _text_lines(lines: Iterable[bytes | str], source: str) -> Iterator[str]:
+    """Decode CSV lines one by one (each may be UTF-8 or cp1252; NUL bytes are dropped)."""
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, str):
+            yield line
+            continue
+        try:
+            yield decode_bytes(line, name=f"{source}#line={number}").text
+        except DecodeError:
+            yield normalize_text(line.replace(b"\x00", b"").decode("utf-8", errors="replace"))
+
+
+def iter_csv(
+    lines: Iterable[bytes | str],
+    *,
+    source: str,
+    published_at: datetime | None = None,
+    max_field_size: int = 5_000_000,
+) -> Iterator[Article | Reject]:
+    """Articles of a CSV stream with a header row (``id,title,date,url,text,...``).
+
+    Args:
+        lines: The lines: bytes (a binary file object streams; each line is decoded on
+            its own) or text (a file opened with ``newline=""``).
+        source: Name of the file, used in ``source_uri`` (``source#line=N``, N being the
+            line where the row starts; the header is line 1).
+        published_at: Default for rows without a date.
+        max_field_size: Longest field accepted by the CSV reader.
+
+    Yields:
+        One :class:`Article` or :class:`Reject` per data row; a file whose header has no
+        text column yields one ``malformed`` reject.
+    """
+    if csv.field_size_limit() < max_field_size:
+        csv.field_size_limit(max_field_size)
+    reader = csv.DictReader(_text_lines(lines, source))
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        yield Reject(f"{source}#line=1", "malformed", f"{source}: unreadable CSV header ({exc}).")
+        return
+    if not header:
+        yield Reject(source, "empty", f"{source}: the CSV file has no header row.")
+        return
+    names = {name.lower() for name in header if name}
+    if not names & set(_FIELDS["text"]):
+        yield Reject(
+            f"{source}#line=1",
+            "malformed",
+            f"{source}: the CSV header has no text column (one of {', '.join(_FIELDS['text'])}).",
+        )
+        return
+    while True:
+        start = reader.line_num + 1
+        uri = f"{source}#line={start}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Reject(uri, "malformed", f"{uri}: unreadable CSV row ({exc}).")
+            continue
+        if None in row:
+            yield Reject(
+                uri,
+                "malformed",
+                f"{uri}: the row has {len(header) + len(row[None])} fields, "
+                f"the header {len(header)}.",
+            )
+            continue
+        clean_row = {k: v for k, v in row.items() if k}
+        try:
+            yield article_from_record(
+                clean_row, source_uri=uri, fallback_id=uri, published_at=published_at
+            )
+        except IngestError as exc:
+            yield exc.to_reject(uri)
