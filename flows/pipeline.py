@@ -340,9 +340,10 @@ def presslake_run(
             )
         except Exception as err:
             summary.status = "failed"
-            run_row["report"] = render_report(summary, error=str(err))
+            failure_report = render_report(summary, error=str(err))
+            run_row["report"] = failure_report
             wh.record_failure(run_row)
-            _publish(summary, run_row["report"])
+            _publish(summary, failure_report)
             raise
         timings["load"] = time.perf_counter() - t0
         summary.checks = loaded["checks"]

@@ -20,7 +20,7 @@ def make_task_runner(settings: Settings) -> Any:
     ``dask_workers`` processes. Workers report to the Prefect API in ``PREFECT_API_URL``.
     """
     if settings.task_runner == "dask":
-        from prefect_dask import DaskTaskRunner
+        from prefect_dask.task_runners import DaskTaskRunner
 
         if settings.dask_address:
             return DaskTaskRunner(address=settings.dask_address)

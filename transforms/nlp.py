@@ -13,7 +13,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from thinc.api import NumpyOps, set_current_ops
+from thinc.api import Config, NumpyOps, set_current_ops
 
 # Importing the component modules registers their factories with spaCy.
 import transforms.entities
@@ -31,7 +31,7 @@ class PipelineError(RuntimeError):
 
 def load_config(
     model: str = DEFAULT_MODEL, *, config_path: Path | None = None
-) -> spacy.util.Config:
+) -> Config:
     """Read the pipeline config with ``[paths] model`` set to ``model``."""
     path = config_path or CONFIG_PATH
     return spacy.util.load_config(path, overrides={"paths.model": model}, interpolate=True)

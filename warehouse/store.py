@@ -340,7 +340,10 @@ def _connect_read_only(path: Path, *, retry_seconds: float) -> duckdb.DuckDBPyCo
     retry briefly on a lock conflict.
     """
     deadline = time.monotonic() + retry_seconds
-    config = {"enable_external_access": "false", "lock_configuration": "true"}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "enable_external_access": False,
+        "lock_configuration": True,
+    }
     while True:
         try:
             return duckdb.connect(str(path), read_only=True, config=config)
