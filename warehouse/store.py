@@ -245,12 +245,12 @@ class Warehouse:
         for table in DOCUMENT_TABLES:
             files = sorted(self.layout.staged_table(run_id, table).glob("*.parquet"))
             if files:
-                paths = [str(p) for p in files]
+                paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
                 con.execute(
-                    f"CREATE TEMP TABLE stg_{table} AS SELECT * FROM read_parquet(?)", [paths]
+                    f"CREATE TEMP VIEW stg_{table} AS SELECT * FROM read_parquet([{paths}])"
                 )
             else:
-                con.execute(f"CREATE TEMP TABLE stg_{table} AS SELECT * FROM {table} LIMIT 0")
+                con.execute(f"CREATE TEMP VIEW stg_{table} AS SELECT * FROM {table} LIMIT 0")
         con.execute(
             """
             CREATE TEMP TABLE replaced AS
