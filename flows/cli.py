@@ -255,6 +255,57 @@ def status(warehouse: Path | None, n_runs: int) -> None:
         Console().print(Markdown(last[0]))
 
 
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@click.option("--interval", type=int, help="Run every N seconds.")
+@click.option("--cron", help="Or run on a cron schedule (UTC), e.g. '0 * * * *'.")
+@click.option("--name", default="scheduled", show_default=True, help="Deployment name.")
+@click.option("--published-at", help="Publication date for inputs without one (YYYY-MM-DD).")
+@click.option("--processes", "-j", type=int, help="NLP worker processes.")
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=float,
+    default=600,
+    show_default=True,
+    help="Seconds a run waits for another run's lock.",
+)
+def serve(
+    sources: tuple[str, ...],
+    warehouse: Path | None,
+    interval: int | None,
+    cron: str | None,
+    name: str,
+    published_at: str | None,
+    processes: int | None,
+    lock_wait: float,
+) -> None:
+    """Run the flow on SOURCES on a schedule, against the Prefect server in PREFECT_API_URL.
+
+    Schedules need a real server: start one with `prefect server start` and set
+    PREFECT_API_URL=http://127.0.0.1:4200/api.
+    """
+    if (interval is None) == (cron is None):
+        raise click.UsageError("give exactly one of --interval and --cron")
+    if not os.environ.get("PREFECT_API_URL"):
+        raise CliError(
+            "schedules need a Prefect server: run `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from flows.serve import serve as serve_flow
+
+    settings = _settings(warehouse, n_process=processes, lock_wait=lock_wait)
+    serve_flow(
+        [str(Path(s).resolve()) if "://" not in s else s for s in sources],
+        settings=settings,
+        interval_seconds=interval,
+        cron=cron,
+        name=name,
+        published_at=_parse_date(published_at),
+    )
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Score the pipeline against gold data."""
