@@ -89,9 +89,15 @@ def run(
     )
     from flows.runner import run_flow
     from warehouse.errors import WarehouseError
+    from warehouse.layout import WarehouseLayout
+    from warehouse.lock import writer_lock
 
     started = time.perf_counter()
     try:
+        # Fail fast, before Prefect starts, when another run holds the warehouse; the lock
+        # taken inside the flow stays the real guard.
+        with writer_lock(WarehouseLayout(settings.warehouse).lock, timeout=settings.lock_wait):
+            pass
         with _progress_bars(enabled=not as_json):
             summary = run_flow(
                 list(sources), settings=settings, published_at=_parse_date(published_at)

@@ -1,0 +1,279 @@
+"""A run killed with SIGKILL at any stage leaves the committed warehouse exactly as it was.
+
+One warehouse goes through a chain of runs, all real ``presslake run`` subprocesses on the
+same 41 articles against a warehouse that already holds an earlier committed run (one
+article). Each run is killed at one stage, found by watching the warehouse directory only:
+
+1. ``nlp``: articles staged in ``staging/<run>/_articles``, no table part yet;
+2. ``parquet``: table parts appearing in ``staging/<run>/<table>/``;
+3. ``merge``: ``presslake.duckdb.next`` exists (the writer is building the next version).
+
+After each kill the committed file is byte-for-byte the same, every table row-for-row the
+same, and the lake holds the same files. The run after each kill removes what the killed run
+left, and the last, uninterrupted run ends with exactly the rows of a clean run on a fresh
+warehouse, an empty ``staging/``, no ``.next`` and a lake of committed runs only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.flows.servers import (
+    PUBLISHED_AT,
+    PrefectServer,
+    ReferenceRun,
+    all_rows,
+    content_rows,
+    copy_samples,
+    file_digests,
+    kill_group,
+    one_article_warehouse,
+    pipeline_versions,
+    prefect_server,
+    presslake,
+    presslake_env,
+    reference_run,
+    row_counts,
+    run_json,
+)
+
+__all__ = ["one_article_warehouse", "prefect_server", "reference_run"]
+
+pytestmark = pytest.mark.slow
+
+KILL_POINTS = ("nlp", "parquet", "merge")
+POINT_TIMEOUT = 150.0
+
+
+def _parts(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def _table_parts(run_dir: Path) -> dict[str, int]:
+    return {
+        d.name: len(_parts(d))
+        for d in sorted(run_dir.iterdir())
+        if d.is_dir() and d.name != "_articles" and _parts(d)
+    }
+
+
+@dataclass
+class Kill:
+    """What a killed run left, seen right after the SIGKILL."""
+
+    point: str
+    run_id: str
+    articles_parts: int
+    table_parts: dict[str, int]
+    next_db: bool
+    committed_digest_same: bool
+    rows_same: bool
+    lake_same: bool
+    cleaned_by_next_run: bool = False
+    rows_after: dict[str, int] = field(default_factory=dict)
+
+
+def _reached(point: str, wh: Path, old_runs: set[str]) -> Callable[[], str | None]:
+    """A probe returning the id of the running run once it has reached ``point``."""
+
+    seen = {"articles": 0, "since": time.monotonic()}
+
+    def probe() -> str | None:
+        staging = wh / "staging"
+        runs = [d for d in staging.iterdir() if d.name not in old_runs] if staging.is_dir() else []
+        if not runs:
+            return None
+        run_dir = runs[0]
+        if point == "nlp":
+            # ingest is done (its parts stopped appearing) and no NLP task has written yet
+            n_articles = len(_parts(run_dir / "_articles"))
+            if n_articles != seen["articles"]:
+                seen.update(articles=n_articles, since=time.monotonic())
+            ok = (
+                n_articles > 0
+                and time.monotonic() - seen["since"] > 0.7
+                and not _table_parts(run_dir)
+            )
+        elif point == "parquet":
+            ok = (
+                len(_parts(run_dir / "documents")) >= 2
+                and not (wh / "presslake.duckdb.next").exists()
+            )
+        else:
+            ok = (wh / "presslake.duckdb.next").exists()
+        return run_dir.name if ok else None
+
+    return probe
+
+
+def _kill_at(
+    point: str, *, workdir: Path, env: dict[str, str], old_runs: set[str]
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start a run and SIGKILL it (and its process group) the moment it reaches ``point``."""
+    wh = workdir / "wh"
+    log = workdir / f"killed-{point}.log"
+    proc = presslake(
+        "run",
+        "in",
+        "--warehouse",
+        "wh",
+        "--processes",
+        "1",
+        "--published-at",
+        PUBLISHED_AT,
+        env=env,
+        cwd=workdir,
+        log=log,
+    )
+    probe = _reached(point, wh, old_runs)
+    deadline = time.monotonic() + POINT_TIMEOUT
+    try:
+        while True:
+            run_id = probe()
+            if run_id:
+                kill_group(proc)
+                return run_id, proc
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"run ended (exit {proc.returncode}) before reaching {point!r}:\n"
+                    + log.read_text(errors="replace")[-3000:]
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"run did not reach {point!r} in {POINT_TIMEOUT:.0f}s")
+            time.sleep(0.005)
+    finally:
+        if proc.poll() is None:
+            kill_group(proc)
+
+
+@dataclass
+class Chain:
+    """Observations of the chain of killed runs and the final run."""
+
+    base_rows: dict[str, list[tuple[Any, ...]]]
+    kills: list[Kill]
+    final: dict[str, Any]
+    workdir: Path
+
+
+@pytest.fixture(scope="module")
+def chain(
+    prefect_server: PrefectServer,
+    one_article_warehouse: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Chain:
+    """Commit one article, then kill three runs of all 41 at three stages, then run to the end."""
+    workdir = tmp_path_factory.mktemp("faults")
+    wh = workdir / "wh"
+    shutil.copytree(one_article_warehouse, wh)
+    copy_samples(workdir / "in")  # the committed article and 40 more
+    env = presslake_env(prefect_server)
+
+    db = wh / "presslake.duckdb"
+    base_digest = file_digests(wh)["presslake.duckdb"]
+    base_lake = file_digests(wh / "lake")
+    base_rows = all_rows(wh)
+
+    kills: list[Kill] = []
+    killed_runs: set[str] = set()
+    for point in KILL_POINTS:
+        run_id, _ = _kill_at(point, workdir=workdir, env=env, old_runs=killed_runs)
+        if kills:
+            # the run just killed started by removing what the previous killed run left
+            kills[-1].cleaned_by_next_run = not (wh / "staging" / kills[-1].run_id).exists()
+        run_dir = wh / "staging" / run_id
+        kills.append(
+            Kill(
+                point=point,
+                run_id=run_id,
+                articles_parts=len(_parts(run_dir / "_articles")),
+                table_parts=_table_parts(run_dir),
+                next_db=(wh / "presslake.duckdb.next").exists(),
+                committed_digest_same=file_digests(wh)["presslake.duckdb"] == base_digest,
+                rows_same=all_rows(wh) == base_rows,
+                lake_same=file_digests(wh / "lake") == base_lake,
+                rows_after=row_counts(all_rows(wh)),
+            )
+        )
+        killed_runs.add(run_id)
+        assert db.exists()
+
+    final = run_json(workdir, "in", "--warehouse", "wh", "--processes", "1", env=env)
+    kills[-1].cleaned_by_next_run = not (wh / "staging" / kills[-1].run_id).exists()
+    # what each kill left, for whoever reads a failure
+    (workdir / "kills.json").write_text(json.dumps([asdict(k) for k in kills], indent=2))
+    return Chain(base_rows=base_rows, kills=kills, final=final, workdir=workdir)
+
+
+@pytest.mark.parametrize("index", range(len(KILL_POINTS)), ids=KILL_POINTS)
+def test_kill_leaves_committed_warehouse_unchanged(chain: Chain, index: int) -> None:
+    kill = chain.kills[index]
+    n_parts = math.ceil(chain.final["n_new"] / 5)  # PRESSLAKE_TASK_BATCH_SIZE=5
+    assert kill.articles_parts == n_parts, "ingest had staged every article"
+    # the kill landed where it was meant to
+    if kill.point == "nlp":
+        assert kill.table_parts == {} and not kill.next_db
+    elif kill.point == "parquet":
+        assert kill.table_parts.get("documents", 0) >= 2 and not kill.next_db
+        assert kill.table_parts["documents"] < kill.articles_parts, "killed mid-way"
+    else:
+        assert kill.next_db
+        assert kill.table_parts["documents"] == kill.articles_parts, "every part was staged"
+    assert kill.committed_digest_same, "presslake.duckdb changed"
+    assert kill.rows_same, "a committed table changed"
+    assert kill.lake_same, "the committed Parquet lake changed"
+    assert kill.rows_after["documents"] == 1
+    assert kill.rows_after["runs"] == 1
+
+
+@pytest.mark.parametrize("index", range(len(KILL_POINTS)), ids=KILL_POINTS)
+def test_next_run_removes_what_the_killed_run_left(chain: Chain, index: int) -> None:
+    assert chain.kills[index].cleaned_by_next_run
+
+
+def test_run_after_kills_converges_to_a_clean_run(
+    chain: Chain, reference_run: ReferenceRun
+) -> None:
+    final = chain.final
+    assert final["status"] == "completed"
+    assert final["n_new"] == reference_run.summary["n_new"] - 1
+    # the base article: unchanged (or replaced, had the pipeline's code changed meanwhile)
+    assert final["n_unchanged"] + final["n_replaced"] == 1
+    wh = chain.workdir / "wh"
+    assert pipeline_versions(wh) == pipeline_versions(reference_run.warehouse), (
+        "transforms changed between the reference run and this one; rerun the tests"
+    )
+    rows = content_rows(wh)
+    assert row_counts(rows) == row_counts(reference_run.rows)
+    assert rows == reference_run.rows
+
+
+def test_no_leftovers_after_recovery(chain: Chain) -> None:
+    wh = chain.workdir / "wh"
+    staging = wh / "staging"
+    assert not staging.exists() or not any(staging.iterdir())
+    assert not (wh / "presslake.duckdb.next").exists()
+    assert not (wh / "presslake.duckdb.next.wal").exists()
+    con = duckdb.connect(str(wh / "presslake.duckdb"), read_only=True)
+    try:
+        committed = {
+            r[0]
+            for r in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()
+        }
+    finally:
+        con.close()
+    assert len(committed) == 2, "the base run and the final run; killed runs left no ledger row"
+    in_lake = {d.name.removeprefix("run=") for d in (wh / "lake").glob("*/run=*")}
+    assert in_lake == committed, "the lake holds committed runs only"
+    assert not {k.run_id for k in chain.kills} & in_lake

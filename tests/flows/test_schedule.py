@@ -1,0 +1,172 @@
+"""Schedules: a served presslake flow runs on its interval against a real Prefect server.
+
+``flows.serve.serve`` runs in a subprocess pointed at a real ``prefect server start``
+(SQLite in a temporary ``PREFECT_HOME``); the server's scheduler creates runs every 5 s and
+the serving process picks them up. The test waits for one scheduled run to be COMPLETED
+and for the warehouse to hold its rows. ``prefect.yaml`` is checked by ``prefect deploy``
+against the same server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flows.serve import ScheduleError, build_deployment
+from flows.settings import Settings
+from tests.flows.servers import (
+    ROOT,
+    SAMPLES,
+    PrefectServer,
+    prefect_server,
+    stop_process,
+    wait_until,
+)
+from warehouse.store import Warehouse
+
+__all__ = ["prefect_server"]
+
+SERVE_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from flows.serve import serve
+    from flows.settings import Settings
+
+    serve(
+        ["in"],
+        settings=Settings(warehouse="wh", n_process=1, lock_wait=60),
+        interval_seconds=5,
+        name=sys.argv[1],
+    )
+    """
+)
+
+
+def _deployment(server: PrefectServer, name: str) -> dict[str, Any] | None:
+    found: list[dict[str, Any]] = server.post(
+        "deployments/filter", {"deployments": {"name": {"any_": [name]}}}
+    )
+    return found[0] if found else None
+
+
+def _flow_runs(server: PrefectServer, deployment_id: str) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = server.post(
+        "flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": [deployment_id]}}}
+    )
+    return runs
+
+
+@pytest.mark.slow
+def test_served_flow_runs_on_its_schedule(prefect_server: PrefectServer, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(min(SAMPLES.glob("*.txt")), tmp_path / "in")
+    name = "presslake-test-schedule"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SERVE_SCRIPT, name],
+            env=prefect_server.client_env(PREFECT_RUNNER_POLL_FREQUENCY="1"),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def running() -> None:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"serve exited {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+            )
+
+    def completed_run() -> dict[str, Any] | None:
+        running()
+        deployment = _deployment(prefect_server, name)
+        if deployment is None:
+            return None
+        for run in _flow_runs(prefect_server, deployment["id"]):
+            state = run["state"]["type"] if run.get("state") else None
+            if state in {"FAILED", "CRASHED"}:
+                pytest.fail(f"scheduled run {run['name']} ended {state}")
+            if state == "COMPLETED":
+                return run
+        return None
+
+    try:
+        started = time.monotonic()
+        run = wait_until(completed_run, timeout=180, interval=1, what="a scheduled run to complete")
+        seconds = time.monotonic() - started
+        deployment = _deployment(prefect_server, name)
+        assert deployment is not None
+    finally:
+        stop_process(proc, grace=20)
+
+    assert run["auto_scheduled"] is True, "the run came from the schedule, not from a trigger"
+    assert run["parameters"]["sources"] == ["in"]
+    schedule = deployment["schedules"][0]["schedule"]
+    assert schedule["interval"] == 5
+    counts = Warehouse(tmp_path / "wh").table_counts()
+    assert counts["documents"] == 1
+    assert counts["runs"] >= 1
+    assert counts["entity_mentions"] > 0
+    assert seconds < 180
+
+
+def test_a_schedule_is_an_interval_or_a_cron(tmp_path: Path) -> None:
+    settings = Settings(warehouse=tmp_path / "wh", n_process=1)
+    with pytest.raises(ScheduleError, match="exactly one"):
+        build_deployment(["in"], settings=settings)
+    with pytest.raises(ScheduleError, match="exactly one"):
+        build_deployment(["in"], settings=settings, interval_seconds=60, cron="0 * * * *")
+    with pytest.raises(ScheduleError, match="positive"):
+        build_deployment(["in"], settings=settings, interval_seconds=0)
+    deployment = build_deployment(["in"], settings=settings, cron="0 * * * *", name="hourly")
+    assert deployment.name == "hourly"
+    assert deployment.entrypoint == "flows.pipeline.presslake_run"
+    assert deployment.schedules[0].schedule.cron == "0 * * * *"
+    assert deployment.parameters["sources"] == ["in"]
+    assert Settings(**deployment.parameters["settings"]) == settings
+
+
+@pytest.mark.slow
+def test_prefect_yaml_deploys(prefect_server: PrefectServer, tmp_path: Path) -> None:
+    """``prefect deploy --all`` accepts prefect.yaml and registers its schedule."""
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (entry,) = spec["deployments"]
+    env = prefect_server.client_env()
+    prefect = str(Path(sys.executable).parent / "prefect")
+    pool = entry["work_pool"]["name"]
+    created = subprocess.run(
+        [prefect, "work-pool", "create", pool, "--type", "process", "--overwrite"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    deployed = subprocess.run(
+        [prefect, "--no-prompt", "deploy", "--all", "--prefect-file", str(ROOT / "prefect.yaml")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
+    deployment = _deployment(prefect_server, entry["name"])
+    assert deployment is not None
+    assert deployment["entrypoint"] == entry["entrypoint"]
+    assert deployment["work_pool_name"] == pool
+    assert deployment["parameters"] == entry["parameters"]
+    assert deployment["schedules"][0]["schedule"]["cron"] == "0 * * * *"
