@@ -19,6 +19,7 @@ chosen to be the same in every document where possible: gazetteer names for know
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,14 +35,36 @@ from transforms.ids import entity_id_for, row_id
 
 #: NER labels that name entities (numbers, dates and quantities are not entities).
 ENTITY_LABELS = frozenset(
-    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-     "LANGUAGE"}
+    {
+        "PERSON",
+        "NORP",
+        "FAC",
+        "ORG",
+        "GPE",
+        "LOC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
 )
 #: Labels whose spans never end or start with a bare number ("Durham 114" -> "Durham").
 _NO_NUMBER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 #: When mentions of one surface form disagree on the label, ties go to the earlier label.
-_LABEL_PREFERENCE = ("PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "PRODUCT",
-                     "WORK_OF_ART", "LAW", "LANGUAGE")
+_LABEL_PREFERENCE = (
+    "PERSON",
+    "GPE",
+    "ORG",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
 _DETERMINERS = frozenset({"the", "a", "an"})
 _QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»", "`", "``", "''"})
 _DASHES = frozenset({"-", "--", "—", "–"})
@@ -51,14 +74,77 @@ _NEUTER = frozenset({"it", "its", "itself"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: Prepositions after which a capital is a place, not its government ("in Seoul").
 _LOCATIVE_PREPS = frozenset(
-    {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within",
-     "into", "through", "via", "from", "to", "on", "over", "above", "toward", "towards"}
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "around",
+        "across",
+        "throughout",
+        "within",
+        "into",
+        "through",
+        "via",
+        "from",
+        "to",
+        "on",
+        "over",
+        "above",
+        "beyond",
+        "between",
+    }
+)
+#: Courtesy titles: stripped from names but too thin to be descriptions of their own.
+_HONORIFICS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "prof",
+        "justice",
+        "judge",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "adm",
+        "sgt",
+    }
 )
 _ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "&", "de", "on", "in"})
-_MALE_WORDS = frozenset({"mr.", "mr", "king", "prince", "sir", "lord", "spokesman",
-                         "chairman", "businessman", "actor"})
-_FEMALE_WORDS = frozenset({"mrs.", "mrs", "ms.", "ms", "miss", "queen", "princess", "dame",
-                           "lady", "spokeswoman", "chairwoman", "businesswoman", "actress"})
+_MALE_WORDS = frozenset(
+    {"mr.", "mr", "king", "prince", "sir", "lord", "spokesman", "chairman", "businessman", "actor"}
+)
+_FEMALE_WORDS = frozenset(
+    {
+        "mrs.",
+        "mrs",
+        "ms.",
+        "ms",
+        "miss",
+        "queen",
+        "princess",
+        "dame",
+        "lady",
+        "spokeswoman",
+        "chairwoman",
+        "businesswoman",
+        "actress",
+    }
+)
 
 
 class GazetteerError(ValueError):
@@ -126,7 +212,9 @@ def sentence_starts(doc: Doc) -> list[int]:
     """Character offsets where each sentence starts (cached on the Doc)."""
     starts = doc._.pl_sent_starts
     if starts is None:
-        starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        starts = (
+            [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        )
         doc._.pl_sent_starts = starts
     return list(starts)
 
@@ -188,7 +276,9 @@ class Gazetteer:
 
 def norm(text: str) -> str:
     """Normalised surface form: one space, straight apostrophes, lower case, no "the"/"'s"."""
-    text = " ".join(text.replace("’", "'").replace("\n", " ").split()).lower()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = " ".join(text.replace("’", "'").split()).lower()
     if text.startswith("the "):
         text = text[4:]
     if text.endswith("'s"):
@@ -227,7 +317,7 @@ def load_gazetteer() -> Gazetteer:
     """
     gaz = Gazetteer()
     patterns: set[tuple[str, str]] = set()
-    for cells in _data_lines("ambiguous.txt"):
+    for cells in _data_lines("ambiguous.tsv"):
         gaz.ambiguous = gaz.ambiguous | {cells[0]}
     countries_path = resources.files("transforms") / "data" / "entities" / "countries.jsonl"
     for line in countries_path.read_text(encoding="utf-8").splitlines():
@@ -240,13 +330,11 @@ def load_gazetteer() -> Gazetteer:
             gaz.demonyms.setdefault(norm(demonym), country)
             patterns.add((demonym, "NORP"))
         capitals = row["capitals"]
-        if capitals:
-            city = Entry(capitals[0], "GPE")
-            for alias in capitals:
-                gaz.capitals.setdefault(norm(alias), country)
-                gaz.cities.setdefault(norm(alias), city)
-                if not alias.lower().startswith("the ") and " " not in alias.strip("."):
-                    patterns.add((alias, "GPE"))
+        for alias in capitals:
+            gaz.capitals.setdefault(norm(alias), country)
+            gaz.cities.setdefault(norm(alias), Entry(_strip_the(alias), "GPE"))
+            if not alias.lower().startswith("the ") and "," not in alias:
+                patterns.add((alias, "GPE"))
     for cells in _data_lines("organisations.tsv"):
         if len(cells) < 2:
             raise GazetteerError(f"organisations.tsv row {cells!r} needs a name and a type")
@@ -270,12 +358,12 @@ def load_gazetteer() -> Gazetteer:
         if target is None:
             raise GazetteerError(f"shorthands.tsv names unknown country {cells[2]!r}")
         gaz.shorthands.setdefault(norm(cells[1]), []).append((cells[0].lower(), target))
-    titles = [cells[0] for cells in _data_lines("titles.txt")]
-    gaz.titles = frozenset(t.lower() for t in titles if " " not in t)
+    titles = [cells[0] for cells in _data_lines("titles.tsv")]
+    gaz.titles = frozenset(word.lower() for t in titles for word in t.split())
     gaz.title_phrases = tuple(
         sorted({tuple(t.lower().split()) for t in titles}, key=len, reverse=True)
     )
-    gaz.descriptors = frozenset(cells[0].lower() for cells in _data_lines("descriptors.txt"))
+    gaz.descriptors = frozenset(cells[0].lower() for cells in _data_lines("descriptors.tsv"))
     gaz.patterns = sorted(patterns)
     return gaz
 
@@ -303,10 +391,14 @@ def _pieces(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
     piece_start = start
     for i in range(start, end):
         token = doc[i]
-        breaks = "\n" in token.text or "\n" in token.whitespace_ or (
-            token.text in _DASHES and i > start and doc[i - 1].whitespace_ and token.whitespace_
+        breaks = (
+            "\n" in token.text
+            or "\n" in token.whitespace_
+            or (
+                token.text in _DASHES and i > start and doc[i - 1].whitespace_ and token.whitespace_
+            )
         )
-        if token.is_space or token.text in _DASHES and breaks:
+        if token.is_space or (token.text in _DASHES and breaks):
             if i > piece_start:
                 yield piece_start, i
             piece_start = i + 1
@@ -326,29 +418,34 @@ def correct_span(doc: Doc, start: int, end: int, label: str, gaz: Gazetteer) -> 
     """
     spans: list[Span] = []
     for lo, hi in _pieces(doc, start, end):
-        changed = True
-        while changed and lo < hi:
-            changed = False
-            token = doc[lo]
-            if token.lower_ in _DETERMINERS or token.is_punct or token.is_space:
-                lo, changed = lo + 1, True
-            elif label in _NO_NUMBER_LABELS and _is_number(token):
-                lo, changed = lo + 1, True
+        while lo < hi:
+            if _drop_leading(doc[lo], label):
+                lo += 1
             elif label == "PERSON" and (n := _title_length(doc, lo, hi, gaz)):
-                lo, changed = lo + n, True
-        while hi > lo:
-            token = doc[hi - 1]
-            if token.tag_ == "POS" or token.text in _QUOTES or token.is_space or (
-                token.is_punct and token.text not in {".", ")"}
-            ):
-                hi -= 1
-            elif label in _NO_NUMBER_LABELS and _is_number(token) and token.text != ".":
-                hi -= 1
+                lo += n
             else:
                 break
+        while hi > lo and _drop_trailing(doc[hi - 1], label):
+            hi -= 1
         if hi > lo:
             spans.append(Span(doc, lo, hi, label=label))
     return spans
+
+
+def _drop_leading(token: Token, label: str) -> bool:
+    """Determiners, punctuation and (for names) numbers do not start an entity."""
+    if token.lower_ in _DETERMINERS or token.is_punct or token.is_space:
+        return True
+    return label in _NO_NUMBER_LABELS and _is_number(token)
+
+
+def _drop_trailing(token: Token, label: str) -> bool:
+    """Possessives, quote marks, punctuation but "." and ")", and numbers do not end one."""
+    if token.tag_ == "POS" or token.text in _QUOTES or token.is_space:
+        return True
+    if token.is_punct:
+        return token.text not in {".", ")"}
+    return label in _NO_NUMBER_LABELS and _is_number(token)
 
 
 class EntityRuler:
@@ -368,9 +465,9 @@ class EntityRuler:
         for text, label in gazetteer.patterns:
             by_label[label].append(text)
         for label, texts in sorted(by_label.items()):
-            self.matcher.add(label, list(nlp.tokenizer.pipe(texts)))
+            self.matcher.add(label, [nlp.make_doc(text) for text in texts])
             caps = [t for t in texts if len(t) > 3 and t not in gazetteer.ambiguous]
-            self.caps_matcher.add(label, list(nlp.tokenizer.pipe(caps)))
+            self.caps_matcher.add(label, [nlp.make_doc(text) for text in caps])
         self.labels = {nlp.vocab.strings[label]: label for label in by_label}
 
     def _matches(self, doc: Doc) -> list[Span]:
@@ -513,15 +610,21 @@ def _appos_descriptor(span: Span, gaz: Gazetteer) -> Token | None:
 
 
 def _is_government_use(span: Span) -> bool:
-    """Whether a capital's mention stands for its government (not the place)."""
+    """Whether a capital's mention stands for its government, not the place.
+
+    Government: subject or object of a clause, or object of a non-locative preposition
+    ("talks with Seoul", "criticism toward Washington"); a conjunct takes its first
+    conjunct's role. Place: datelines and headlines in capitals, "in Seoul", possessives
+    ("Seoul's presidential compound"), compounds and anything else.
+    """
+    if span.text.isupper():
+        return False
     root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
-        head = root.head.head
-        # "criticism toward Washington", "talks with Seoul": a noun's argument is political.
-        return head.pos_ in {"NOUN", "PROPN"} and root.head.lower_ not in {"in", "at", "near"}
-    if root.dep_ in {"compound", "npadvmod"} or root.i == root.sent.start:
-        return root.dep_ == "nsubj"
-    return root.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "conj", "appos", "dative"}
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head
+    if root.dep_ == "pobj":
+        return root.head.lower_ not in _LOCATIVE_PREPS
+    return root.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}
 
 
 def _acronym(words: tuple[str, ...]) -> str:
@@ -546,8 +649,9 @@ def _resolve_names(doc: Doc, names: list[_Name], gaz: Gazetteer) -> list[_Cluste
         surname_counts.update(set(full))
     clusters: list[_Cluster] = []
     for name in names:
-        clusters.append(_resolve_one(doc, name, gaz, context, persons_full, orgs_multi,
-                                     surname_counts))
+        clusters.append(
+            _resolve_one(doc, name, gaz, context, persons_full, orgs_multi, surname_counts)
+        )
     return clusters
 
 
@@ -567,13 +671,19 @@ def _resolve_one(
     if name.label in {"GPE", "LOC", "ORG", "FAC"} and key in gaz.capitals:
         entry = gaz.capitals[key] if _is_government_use(name.span) else gaz.cities[key]
         return _Cluster(entry.key, entry.name, entry.type)
-    if key in gaz.shorthands and name.label in {"GPE", "LOC", "NORP", "ORG"}:
+    start = name.span.start
+    if (
+        key in gaz.shorthands
+        and name.label in {"GPE", "LOC", "NORP", "ORG"}
+        and start > 0
+        and doc[start - 1].lower_ == "the"
+    ):
         for word, entry in gaz.shorthands[key]:
             if word in context:
                 return _Cluster(entry.key, entry.name, entry.type)
-    entry = gaz.names.get(key)
-    if entry is not None and (entry.type == name.label or name.label in {"GPE", "LOC", "ORG"}):
-        return _Cluster(entry.key, entry.name, entry.type, entry.gender)
+    known = gaz.names.get(key)
+    if known is not None and (known.type == name.label or name.label in {"GPE", "LOC", "ORG"}):
+        return _Cluster(known.key, known.name, known.type, known.gender)
     if name.label == "PERSON":
         return _resolve_person(name, gaz, persons_full, surname_counts)
     if name.label == "ORG" and len(name.words) == 1 and key in orgs_multi:
@@ -595,20 +705,19 @@ def _resolve_person(
 ) -> _Cluster:
     """Join a person's short name to the full name it abbreviates ("Kim" -> "Kim Jong Un")."""
     words = name.words
+    n = len(words)
+    matches = [
+        full
+        for full in persons_full
+        if len(full.words) > n and (full.words[:n] == words or full.words[-n:] == words)
+    ]
     best: _Name | None = None
-    for full in persons_full:
-        n = len(words)
-        if len(full.words) <= n:
-            continue
-        if full.words[:n] == words or full.words[-n:] == words:
-            longer = best is None or len(full.words) > len(best.words)
-            # Prefer the longest form; among equals, the closest one before this mention.
-            if longer or (
-                len(full.words) == len(best.words)  # type: ignore[union-attr]
-                and full.span.start < name.span.start
-                and full.words != best.words  # type: ignore[union-attr]
-            ):
-                best = full
+    if matches:
+        longest = max(len(full.words) for full in matches)
+        matches = [full for full in matches if len(full.words) == longest]
+        before = [full for full in matches if full.span.start < name.span.start]
+        # Among several full names, the closest one before this mention (else the first).
+        best = before[-1] if before else matches[0]
     target = best if best is not None else name
     entry = gaz.names.get(target.norm)
     if entry is None and best is None and len(words) == 1 and surname_counts[words[0]] == 0:
@@ -635,7 +744,7 @@ def _title_run(doc: Doc, span: Span, gaz: Gazetteer, ent_end: dict[int, Span]) -
     i = span.start
     while i > 0 and (doc[i - 1].lower_ in gaz.titles or doc[i - 1].lower_ in gaz.descriptors):
         i -= 1
-    if i == span.start:
+    if all(doc[k].lower_.rstrip(".") in _HONORIFICS for k in range(i, span.start)):
         return None
     before = ent_end.get(i)
     if before is not None and before.label_ in {"NORP", "GPE", "ORG"}:
@@ -685,8 +794,7 @@ def _resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     for name, cluster in zip(names, clusters, strict=True):
         if not cluster.gender and name.label == "PERSON":
             cluster.gender = _gender_hint(doc, name.span, gaz)
-        mentions.append(_mention(doc, name.span.start, name.span.end, name.label, "name",
-                                 cluster))
+        mentions.append(_mention(doc, name.span.start, name.span.end, name.label, "name", cluster))
     mentions.extend(_descriptions(doc, names, clusters, gaz))
     if doc.has_annotation("DEP"):
         mentions.extend(_pronouns(doc, names, clusters, sent_of))
@@ -713,7 +821,7 @@ def _descriptions(
     name); a later definite NP "the NOUN" links to the one entity described by that noun.
     """
     ent_end = {ent.end: ent for ent in doc.ents}
-    named_tokens = set()
+    named_tokens: set[int] = set()
     for name in names:
         named_tokens.update(range(name.span.start, name.span.end))
     described: dict[str, set[str]] = defaultdict(set)
@@ -821,13 +929,24 @@ def _person_antecedent(
         ]
         if not people:
             continue
-        subjects = [pc for pc in people if pc[0].span.root.dep_ in _SUBJECT_DEPS]
+        subjects = [(pc, _subject_verb(pc[0].span.root)) for pc in people]
+        subjects = [(pc, verb) for pc, verb in subjects if verb is not None]
         if subjects:
-            return subjects[-1][1]
+            verb = subjects[-1][1]
+            # Conjoined subjects ("Trump and Biden debated") leave "he" ambiguous.
+            keys = {pc[1].key for pc, v in subjects if v == verb}
+            return subjects[-1][0][1] if len(keys) == 1 else None
         if len({c.key for _, c in people}) == 1:
             return people[-1][1]
         return None
     return None
+
+
+def _subject_verb(token: Token) -> int | None:
+    """Index of the verb ``token`` is the subject of (conjoined subjects included)."""
+    while token.dep_ == "conj" and token.head.i < token.i:
+        token = token.head
+    return token.head.i if token.dep_ in _SUBJECT_DEPS else None
 
 
 class EntityResolver:
@@ -872,14 +991,14 @@ def mention_at(doc: Doc, start_char: int, end_char: int) -> Mention | None:
         head = span.root
         covering = [m for m in inside if m.start_char <= head.idx < m.end_char]
         if covering:
-            return min(covering, key=lambda m: (_KIND_RANK.get(m.kind, 3),
-                                                m.end_char - m.start_char))
+            return min(
+                covering, key=lambda m: (_KIND_RANK.get(m.kind, 3), m.end_char - m.start_char)
+            )
     if inside:
         return min(inside, key=lambda m: (_KIND_RANK.get(m.kind, 3), m.start_char))
     containing = [m for m in mentions if m.start_char <= start_char and m.end_char >= end_char]
     if containing:
-        return min(containing, key=lambda m: (m.end_char - m.start_char,
-                                              _KIND_RANK.get(m.kind, 3)))
+        return min(containing, key=lambda m: (m.end_char - m.start_char, _KIND_RANK.get(m.kind, 3)))
     return None
 
 
