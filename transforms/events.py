@@ -46,18 +46,14 @@ PLOVER_TYPES = frozenset(
 MODALITIES = ("asserted", "negated", "future", "hypothetical", "requested")
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
-_COOPERATIVE = frozenset(
-    {"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "RETREAT", "AGREE"}
-)
+_COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "RETREAT", "AGREE"})
 _TARGET_PREPS = frozenset({"against", "on", "toward", "towards", "with", "at", "into", "upon"})
 _TRANSFER_PREPS = frozenset({"to"})
 _LOCATION_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "from"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "dative"})
-_ARG_EXCLUDED_DEPS = frozenset(
-    {"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"}
-)
+_ARG_EXCLUDED_DEPS = frozenset({"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"})
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC"})
 _PARTICIPANT_NOUNS = frozenset(
     {"official", "leader", "government", "minister", "president", "army", "force", "troop",
@@ -65,7 +61,7 @@ _PARTICIPANT_NOUNS = frozenset(
      "protester", "demonstrator", "group", "party", "company", "authority", "military",
      "regime", "ally", "critic", "expert", "side", "neighbor", "neighbour", "administration",
      "court", "union", "worker", "employee", "student", "activist", "refugee", "civilian",
-     "member", "diplomat", "ambassador", "prime", "chief", "official", "firm", "bank",
+     "member", "diplomat", "ambassador", "prime", "chief", "firm", "bank",
      "investor", "customer", "user"}
 )  # fmt: skip
 _TIME_LABELS = frozenset({"DATE", "TIME"})
@@ -232,7 +228,7 @@ def _arg_span(token: Token) -> tuple[int, int]:
         current = stack.pop()
         for child in current.children:
             if child.dep_ in _ARG_EXCLUDED_DEPS and not (
-                child.dep_ == "prep" and child.lower_ == "of" and current is token
+                child.dep_ == "prep" and child.lower_ == "of" and current == token
             ):
                 continue
             if child.dep_ == "punct":
@@ -250,17 +246,21 @@ def _arg_span(token: Token) -> tuple[int, int]:
 def _is_participant(token: Token) -> bool:
     """Whether a noun phrase head names an actor/target rather than a thing."""
     if token.ent_type_ in _ENTITY_LABELS or token.pos_ in {"PROPN", "PRON"}:
-        return token.lower_ not in {"it", "this", "that", "which", "what"} or bool(
-            token.ent_type_
-        )
-    return token.lemma_.lower() in _PARTICIPANT_NOUNS
+        return token.lower_ not in {"it", "this", "that", "which", "what"} or bool(token.ent_type_)
+    if token.lemma_.lower() in _PARTICIPANT_NOUNS:
+        return True
+    # "Palestinian detainees", "Sierra Leonean refugees": people named by their nation.
+    return token.pos_ == "NOUN" and any(
+        child.dep_ in {"amod", "compound"} and child.ent_type_ in {"NORP", "GPE"}
+        for child in token.children
+    )
 
 
 def _relative_antecedent(token: Token) -> Token:
     """The noun a relative pronoun stands for ("systems ... that can reach")."""
     if token.lower_ in _RELATIVE_PRONOUNS:
         clause = token.head
-        while clause.dep_ == "conj" and clause.head is not clause:
+        while clause.dep_ == "conj" and clause.head != clause:
             clause = clause.head
         if clause.dep_ == "relcl":
             return clause.head
@@ -320,13 +320,17 @@ class EventExtractor:
 
     def is_noun_trigger(self, token: Token) -> bool:
         """Whether noun ``token`` names an event ("invasion", "talks", "sanctions")."""
-        if token.pos_ != "NOUN" or token.dep_ == "compound" and token.head.pos_ == "NOUN" and (
-            token.lemma_.lower() not in self.typed_nouns
+        if token.pos_ != "NOUN" or (
+            token.dep_ == "compound"
+            and token.head.pos_ == "NOUN"
+            and (token.lemma_.lower() not in self.typed_nouns)
         ):
             return False
         lemma = token.lemma_.lower()
-        return lemma in self.eventive_nouns or lemma in self.typed_nouns or (
-            token.lower_ in self.eventive_nouns
+        return (
+            lemma in self.eventive_nouns
+            or lemma in self.typed_nouns
+            or (token.lower_ in self.eventive_nouns)
         )
 
     def _eventive_object(self, verb: Token) -> Token | None:
@@ -349,9 +353,7 @@ class EventExtractor:
         passive = _children(verb, _PASSIVE_SUBJECT_DEPS)
         if passive:
             agents = [
-                pobj
-                for agent in _children(verb, {"agent"})
-                for pobj in _children(agent, {"pobj"})
+                pobj for agent in _children(verb, {"agent"}) for pobj in _children(agent, {"pobj"})
             ]
             return [_relative_antecedent(a) for a in agents]
         subjects = _children(verb, _SUBJECT_DEPS)
@@ -367,17 +369,15 @@ class EventExtractor:
                 clause = head.head
                 if head.dep_ == "pobj":
                     clause = clause.head
-                if clause.pos_ in {"VERB", "AUX"} and clause is not head:
+                if clause.pos_ in {"VERB", "AUX"} and clause != head:
                     return self._subject(clause, seen=seen + 1)
                 return []
             # "a statement warning the North": the one who issued the statement.
-            if head.dep_ in _OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(
-                head
-            ):
+            if head.dep_ in _OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(head):
                 return self._subject(head.head, seen=seen + 1)
             return [head]
         head = verb.head
-        if head is verb:
+        if head == verb:
             return []
         if verb.dep_ == "xcomp" and self._verb_lemma(head) in self.object_control:
             objects = _children(head, _OBJECT_DEPS)
@@ -401,9 +401,7 @@ class EventExtractor:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in _children(child, {"pobj"}):
-                    found.extend(
-                        p for p in _conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS
-                    )
+                    found.extend(p for p in _conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS)
         return found
 
     def _verb_frame(self, verb: Token) -> _Frame:
@@ -421,9 +419,7 @@ class EventExtractor:
             objects = []
         participants = [o for o in objects if _is_participant(o)]
         frame.themes = [o for o in objects if not _is_participant(o)]
-        recipients = [
-            r for r in self._prep_objects(verb, _TRANSFER_PREPS) if _is_participant(r)
-        ]
+        recipients = [r for r in self._prep_objects(verb, _TRANSFER_PREPS) if _is_participant(r)]
         if recipients and self._verb_lemma(verb) in _TRANSFER_LEMMAS:
             frame.themes = objects
             participants = []
@@ -498,9 +494,7 @@ class EventExtractor:
                 p for h in list(heads) for c in _children(h, {"prep"})
                 if c.lower_ == "of" for p in _children(c, {"pobj"})
             )  # fmt: skip
-            return any(
-                h.lemma_.lower() in entry.values or h.lower_ in entry.values for h in heads
-            )
+            return any(h.lemma_.lower() in entry.values or h.lower_ in entry.values for h in heads)
         if entry.kind == "mod":
             return any(
                 c.dep_ in {"compound", "amod"} and c.lemma_.lower() in entry.values
@@ -528,9 +522,11 @@ class EventExtractor:
         """asserted, negated, future, hypothetical or requested, from the clause's cues."""
         clause = token
         # Conjuncts without their own subject share the first conjunct's auxiliaries.
-        while clause.dep_ == "conj" and not _children(
-            clause, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"aux", "mark"}
-        ) and clause.head is not clause:
+        while (
+            clause.dep_ == "conj"
+            and not _children(clause, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"aux", "mark"})
+            and clause.head != clause
+        ):
             clause = clause.head
         aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass", "neg"}}
         aux |= {c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass", "neg"}}
@@ -542,16 +538,16 @@ class EventExtractor:
             if governor.dep_ == "prep" and governor.lower_ == "for":
                 governor = governor.head
             lemma = governor.lemma_.lower()
-            if governor is not token and lemma in self.request:
+            if governor != token and lemma in self.request:
                 return "requested"
-            if governor is not token and token.dep_ in _OBJECT_DEPS and lemma in self.negative:
+            if governor != token and token.dep_ in _OBJECT_DEPS and lemma in self.negative:
                 return "negated"
             if governor.pos_ in {"VERB", "AUX"} and token.dep_ in _OBJECT_DEPS:
                 return self.modality(governor)
             return "asserted"
         if aux & _NEGATIONS:
             return "negated"
-        if clause.dep_ == "xcomp" and head is not clause:
+        if clause.dep_ == "xcomp" and head != clause:
             head_lemma = head.lemma_.lower()
             if any(c.lower_ == "yet" for c in head.children) or head_lemma in self.negative:
                 return "negated"
@@ -569,7 +565,7 @@ class EventExtractor:
             return "hypothetical"
         if aux & _FUTURE_AUX or any(c.lower_ == "going" for c in clause.children):
             return "future"
-        if clause.dep_ == "xcomp" and head is not clause:
+        if clause.dep_ == "xcomp" and head != clause:
             if head.lemma_.lower() in self.commit:
                 return "future"
             if head.lemma_.lower() in self.request:
@@ -617,29 +613,33 @@ class EventExtractor:
     def _depth(self, token: Token) -> int:
         depth = 0
         current = token
-        while current.head is not current and depth < 50:
+        while current.head != current and depth < 50:
             if not (current.head.lemma_.lower() in self.speech and current.dep_ == "ccomp"):
                 depth += 1
             current = current.head
         return depth
 
     def _times(self, token: Token, by_token: dict[int, TimexSpan]) -> tuple[TimexSpan, ...]:
-        """Time expressions attached to the trigger's own clause (not to sub-clauses)."""
-        found: list[TimexSpan] = []
-        for child in token.children:
-            if child.dep_ in {"ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "csubj"}:
+        """Time expressions whose nearest governing verb is ``token`` (its own clause)."""
+        return tuple(self._governed.get(token.i, ()))
+
+    def _govern_times(self, doc: Doc, by_token: dict[int, TimexSpan]) -> None:
+        """Map each time expression to the nearest verb above it (one walk per timex)."""
+        self._governed = {}
+        for timex in dict.fromkeys(by_token.values()):
+            span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
+            if span is None:
                 continue
-            for sub in child.subtree:
-                timex = by_token.get(sub.i)
-                if timex is not None and timex not in found:
-                    inner_clause = any(
-                        anc.pos_ == "VERB" and anc.i != token.i
-                        for anc in sub.ancestors
-                        if anc.i in {t.i for t in child.subtree}
-                    )
-                    if not inner_clause:
-                        found.append(timex)
-        return tuple(found)
+            current = span.root
+            for _ in range(40):
+                if current.head == current:
+                    break
+                current = current.head
+                if current.pos_ in {"VERB", "AUX"} and current.i not in by_token:
+                    self._governed.setdefault(current.i, []).append(timex)
+                    break
+
+    _governed: dict[int, list[TimexSpan]] = {}  # noqa: RUF012
 
     def events(self, doc: Doc) -> list[EventMention]:
         """All event mentions of ``doc``, left to right."""
@@ -650,6 +650,8 @@ class EventExtractor:
                 for token in span:
                     by_token[token.i] = timex
         mentions: list[EventMention] = []
+        self._text = doc.text
+        self._govern_times(doc, by_token)
         for token in doc:
             if token.i in by_token:
                 continue
@@ -659,14 +661,17 @@ class EventExtractor:
                 mention = self._noun_event(token, by_token)
                 if mention is not None:
                     mentions.append(mention)
+        self._text = None
         return mentions
 
     def _light_governor(self, noun: Token) -> Token | None:
         head = noun.head
         if head.dep_ == "prep" and head.lower_ in {"in", "into"}:
             head = head.head
-        if head.pos_ == "VERB" and head.lemma_.lower() in self.light and (
-            noun.dep_ in _OBJECT_DEPS or noun.dep_ == "pobj"
+        if (
+            head.pos_ == "VERB"
+            and head.lemma_.lower() in self.light
+            and (noun.dep_ in _OBJECT_DEPS or noun.dep_ == "pobj")
         ):
             return head
         return None
@@ -712,7 +717,7 @@ class EventExtractor:
         ):
             return
         clause = token
-        while clause.head is not clause:
+        while clause.head != clause:
             clause = clause.head
             if clause.pos_ == "VERB" and clause.lemma_.lower() in self.speech:
                 frame.actors = [a for s in self._subject(clause) for a in _conjuncts(s)]
@@ -728,8 +733,10 @@ class EventExtractor:
             modality = self.modality(light)
         # A noun that names the requested content ("call for a limitless expansion").
         head = token.head
-        if head.dep_ == "prep" and head.lower_ == "for" and head.head.lemma_.lower() in (
-            self.request
+        if (
+            head.dep_ == "prep"
+            and head.lower_ == "for"
+            and head.head.lemma_.lower() in (self.request)
         ):
             caller = head.head
             modality = "requested"
@@ -738,11 +745,17 @@ class EventExtractor:
                 if caller.pos_ == "VERB":
                     caller_frame = self._verb_frame(caller)
                 frame.actors = caller_frame.actors
-        if not frame.actors and not frame.targets and base == "OTHER" and light is None:
-            if token.lemma_.lower() not in self.eventive_nouns and token.lower_ not in (
-                self.eventive_nouns
-            ):
-                return None
+        unlisted = token.lemma_.lower() not in self.eventive_nouns and (
+            token.lower_ not in self.eventive_nouns
+        )
+        if (
+            not frame.actors
+            and not frame.targets
+            and base == "OTHER"
+            and light is None
+            and (unlisted)
+        ):
+            return None
         event_type = self.context_type(token, base, modality)
         return self._mention(token, event_type, modality, frame, by_token, base=base,
                              governor=light)  # fmt: skip
@@ -761,12 +774,13 @@ class EventExtractor:
         arguments: list[EventArgument] = []
         seen: set[tuple[str, int, int]] = set()
         doc = token.doc
+        text = self._text if self._text is not None else doc.text
 
         def add(role: str, start: int, end: int) -> None:
             key = (role, start, end)
             if key not in seen and start < end:
                 seen.add(key)
-                arguments.append(EventArgument(role, start, end, doc.text[start:end]))
+                arguments.append(EventArgument(role, start, end, text[start:end]))
 
         for role, heads in (
             ("actor", frame.actors),
@@ -812,6 +826,8 @@ class EventExtractor:
         doc._.pl_events = self.events(doc)
         return doc
 
+    _text: str | None = None
+
 
 def _same_referent(doc: Doc, actor: Token, target: Token, target_words: set[str]) -> bool:
     """Whether two argument heads name the same entity (same mention key or head word)."""
@@ -819,9 +835,12 @@ def _same_referent(doc: Doc, actor: Token, target: Token, target_words: set[str]
     t_start, t_end = _arg_span(target)
     a_mention = mention_at(doc, a_start, a_end)
     t_mention = mention_at(doc, t_start, t_end)
-    if a_mention is not None and t_mention is not None:
-        if a_mention.entity_key == t_mention.entity_key:
-            return True
+    if (
+        a_mention is not None
+        and t_mention is not None
+        and a_mention.entity_key == t_mention.entity_key
+    ):
+        return True
     actor_words = {t.lower_ for t in doc[actor.left_edge.i : actor.i + 1] if t.pos_ == "PROPN"}
     return bool(actor_words & target_words) and target.pos_ == "PROPN"
 
@@ -856,7 +875,7 @@ def _event_id(doc_id: str, mention: EventMention) -> str:
 
 
 def event_date(
-    doc: Doc, mention: EventMention, anchor: date | None
+    doc: Doc, mention: EventMention, anchor: date | None, *, text: str | None = None
 ) -> tuple[date | None, str | None, str | None]:
     """``(event_date, date_text, date_precision)`` of ``mention`` resolved against ``anchor``.
 
@@ -873,10 +892,11 @@ def event_date(
     ]
     if not dated:
         return None, None, None
+    text = doc.text if text is None else text
     first = dated[0]
     start, end = first.start_char, first.end_char
     for other in dated[1:]:
-        gap = doc.text[end : other.start_char]
+        gap = text[end : other.start_char]
         if other.start_char >= end and gap.strip(" ,").lower() in {"and", "or", "to", "-", ""}:
             end = other.end_char
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -885,10 +905,10 @@ def event_date(
         if before.lower_ in {"since", "until", "till", "before", "after", "by", "from"}:
             start = before.idx
     resolved = resolve_time(first.text, anchor, future=first.future) if anchor else None
-    text = doc.text[start:end]
+    date_text = text[start:end]
     if resolved is None or resolved.date is None:
-        return None, text, None
-    return resolved.date, text, resolved.precision
+        return None, date_text, None
+    return resolved.date, date_text, resolved.precision
 
 
 def extract_events(
@@ -903,8 +923,9 @@ def extract_events(
             relative dates stay ``None`` and ``date_text`` keeps the words.
     """
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
+    text = doc.text
     for mention in event_mentions(doc):
-        when, date_text, precision = event_date(doc, mention, anchor)
+        when, date_text, precision = event_date(doc, mention, anchor, text=text)
         yield EventRecord(
             event_id=_event_id(doc_id, mention),
             doc_id=doc_id,

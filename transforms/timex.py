@@ -48,7 +48,11 @@ UNITS: dict[str, str] = {
     "hour": "H", "minute": "MIN", "second": "S", "quarter": "Q",
 }  # fmt: skip
 SEASONS: dict[str, str] = {
-    "spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI",
+    "spring": "SP",
+    "summer": "SU",
+    "autumn": "FA",
+    "fall": "FA",
+    "winter": "WI",
 }
 PARTS_OF_DAY: dict[str, str] = {
     "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI",
@@ -72,8 +76,22 @@ FUTURE_WORDS = frozenset(
 
 #: Deictic words the NER often misses; looked up per token (lower case).
 _DEICTIC_TOKENS = frozenset(
-    {"today", "yesterday", "tomorrow", "tonight", "now", "currently", "recently", "overnight",
-     "recent", "current", "ongoing", "later", "lately", "nowadays"}
+    {
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "now",
+        "currently",
+        "recently",
+        "overnight",
+        "recent",
+        "current",
+        "ongoing",
+        "later",
+        "lately",
+        "nowadays",
+    }
 )
 #: Nouns that are time expressions after "the" ("the future", "the long term").
 _DEICTIC_NOUNS = frozenset({"future", "past"})
@@ -85,7 +103,7 @@ _RE_CLOCK = re.compile(
 _LEADING_WORDS = frozenset(
     {"on", "in", "since", "by", "until", "till", "during", "at", "from", "through", "before",
      "after", "as", "of", "for", "over", "within", "around", "about", "between", "throughout",
-     "the", "this", "that", "of", "until", "starting", "beginning", "ending", "effective", "to"}
+     "the", "this", "that", "starting", "beginning", "ending", "effective", "to"}
 )  # fmt: skip
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _FUTURE_GOVERNORS = frozenset(
@@ -113,7 +131,9 @@ _RE_TIME = re.compile(
     r"^(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*(?:\(?\s*(utc|gmt|et|est|edt|pt|"
     r"pst|pdt)[^)]*\)?)?\s*(.*)$"
 )
-_RE_AGO = re.compile(r"^(\S+(?:\s+and\s+a\s+half)?)\s+(\w+?)s?\s+(ago|earlier|before|later|from now)$")
+_RE_AGO = re.compile(
+    r"^(\S+(?:\s+and\s+a\s+half)?)\s+(\w+?)s?\s+(ago|earlier|before|later|from now)$"
+)
 _RE_IN_N = re.compile(r"^(?:in|within)\s+(\S+)\s+(\w+?)s?$")
 _RE_DURATION = re.compile(
     r"^(?:(?:more than|less than|over|nearly|almost|about|around|at least|roughly|some|"
@@ -177,8 +197,10 @@ def _norm(text: str) -> str:
     text = text.replace("’", "'").replace("–", "-").replace("—", "-").lower()
     text = re.sub(r"\s+([,.)])", r"\1", text)
     text = re.sub(r"\s*-\s*", "-", text)
-    return " ".join(text.split()).strip(" ,.;:\"'") if not text.strip().startswith("'") else (
-        " ".join(text.split()).strip(" ,.;:\"")
+    return (
+        " ".join(text.split()).strip(" ,.;:\"'")
+        if not text.strip().startswith("'")
+        else (" ".join(text.split()).strip(' ,.;:"'))
     )
 
 
@@ -319,9 +341,9 @@ def _duration(amount: int | None, unit: str) -> TimeValue:
     return TimeValue(f"P{count}{unit}", "duration", None)
 
 
-def resolve_time(text: str, anchor: date | datetime | None, *, future: bool = False) -> (
-    TimeValue | None
-):
+def resolve_time(
+    text: str, anchor: date | datetime | None, *, future: bool = False
+) -> TimeValue | None:
     """Resolve a time phrase to a TimeML value, relative to the ``anchor`` date.
 
     Args:
@@ -360,7 +382,7 @@ def resolve_time(text: str, anchor: date | datetime | None, *, future: bool = Fa
     return resolved
 
 
-def _resolve_words(words: str, anchor: date | None, *, future: bool) -> TimeValue | None:  # noqa: C901
+def _resolve_words(words: str, anchor: date | None, *, future: bool) -> TimeValue | None:
     if words in PRESENT_WORDS:
         return TimeValue("PRESENT_REF", "ref", None)
     if words in PAST_WORDS or words.startswith(("recent ", "the recent ")):
@@ -381,8 +403,8 @@ def _resolve_words(words: str, anchor: date | None, *, future: bool) -> TimeValu
     if match := _RE_MY.match(words):
         return _month(int(match[2]), MONTHS[match[1]])
     if match := re.match(rf"^({_MONTH_RE})\.?\s+(?:of\s+)?(this|last|next) year$", words):
-        year = _resolve_year_phrase(f"{match[2]} year", anchor)
-        return _month(year, MONTHS[match[1]]) if year is not None else None
+        month_year = _resolve_year_phrase(f"{match[2]} year", anchor)
+        return _month(month_year, MONTHS[match[1]]) if month_year is not None else None
     if match := _RE_MONTH.match(words):
         return _bare_month(match[1] or "", MONTHS[match[2]], anchor, future=future)
     if match := _RE_YEAR.match(words):
@@ -394,17 +416,20 @@ def _resolve_words(words: str, anchor: date | None, *, future: bool) -> TimeValu
         if match[1]:
             decade = int(match[1] + match[2])
         else:
-            decade = 190 + int(match[3]) if anchor is None or int(match[3]) * 10 > anchor.year % 100 else 200 + int(match[3])
+            decade = (
+                190 + int(match[3])
+                if anchor is None or int(match[3]) * 10 > anchor.year % 100
+                else 200 + int(match[3])
+            )
         return TimeValue(f"{decade:03d}", "decade", date(decade * 10, 1, 1))
     if match := _RE_HALF.match(words):
-        year = _resolve_year_phrase(match[2] or "this year", anchor)
-        if year is None:
+        half_year = _resolve_year_phrase(match[2] or "this year", anchor)
+        if half_year is None:
             return None
         half = 1 if match[1] in {"first", "1st"} else 2
-        return TimeValue(f"{year}-H{half}", "half", date(year, 1 if half == 1 else 7, 1))
-    if match := _RE_QUARTER.match(words):
-        if "quarter" in words or match[1].startswith("q"):
-            return _quarter(match[1], match[2], anchor)
+        return TimeValue(f"{half_year}-H{half}", "half", date(half_year, 1 if half == 1 else 7, 1))
+    if (match := _RE_QUARTER.match(words)) and ("quarter" in words or match[1].startswith("q")):
+        return _quarter(match[1], match[2], anchor)
     if (value := _weekday_phrase(words, anchor, future=future)) is not None:
         return value
     if (value := _deictic(words, anchor)) is not None:
@@ -428,11 +453,11 @@ def _resolve_words(words: str, anchor: date | None, *, future: bool) -> TimeValu
         return _relative_unit("", "weekend", anchor) if anchor else None
     if match := re.match(r"^(?:the\s+)?(past|last)\s+decade$", words):
         return _relative_unit("last", "decade", anchor) if anchor else None
-    if match := re.match(rf"^(\w+)\s+(?:of\s+)?(\d{{4}}|this year|last year|next year)$", words):
-        if match[1] in SEASONS:
-            year = _resolve_year_phrase(match[2], anchor)
-            if year is not None:
-                return TimeValue(f"{year}-{SEASONS[match[1]]}", "season", None)
+    match = re.match(r"^(\w+)\s+(?:of\s+)?(\d{4}|this year|last year|next year)$", words)
+    if match and match[1] in SEASONS:
+        season_year = _resolve_year_phrase(match[2], anchor)
+        if season_year is not None:
+            return TimeValue(f"{season_year}-{SEASONS[match[1]]}", "season", None)
     if words.removeprefix("this ").removeprefix("last ").removeprefix("next ") in SEASONS:
         if anchor is None:
             return None
@@ -554,7 +579,7 @@ def _deictic(words: str, anchor: date | None) -> TimeValue | None:
                 return None
             day = anchor + timedelta(days=offsets[base[: -len(suffix) - 1]])
             return TimeValue(f"{day.isoformat()}T{code}", "day", day)
-    if base in parts and parts[base]:
+    if parts.get(base):
         if anchor is None:
             return None
         day = anchor - timedelta(days=1) if base == "last night" else anchor
@@ -608,9 +633,8 @@ def split_coordinated(text: str) -> list[tuple[int, int]]:
     tokens = list(re.finditer(r"[^\s,]+", text))
     parts = [(m.start(), m.end()) for m in tokens if m.group(0).lower() not in {"and", "or", "&"}]
     simple = re.compile(rf"^(\d{{4}}|{_MONTH_RE}|{'|'.join(WEEKDAYS)})$")
-    if (
-        1 < len(parts) < len(tokens)
-        and all(simple.match(text[s:e].lower().strip(".")) for s, e in parts)
+    if 1 < len(parts) < len(tokens) and all(
+        simple.match(text[s:e].lower().strip(".")) for s, e in parts
     ):
         return parts
     if _parseable(text):
@@ -638,7 +662,7 @@ def _is_future(span: Span) -> bool:
     for _ in range(6):
         if token.pos_ in {"VERB", "AUX"}:
             break
-        if token.head is token:
+        if token.head == token:
             return False
         token = token.head
     if token.pos_ not in {"VERB", "AUX"}:
@@ -666,16 +690,16 @@ def find_time_spans(doc: Doc) -> list[TimexSpan]:
         future = _is_future(ent)
         for start, end in split_coordinated(ent.text):
             text = ent.text[start:end]
-            found.append(
-                TimexSpan(ent.start_char + start, ent.start_char + end, text, future)
-            )
+            found.append(TimexSpan(ent.start_char + start, ent.start_char + end, text, future))
         covered.update(range(ent.start, ent.end))
     for token in doc:
         if token.i in covered or token.ent_type_:
             continue
         lower = token.lower_
         start = token.i
-        if lower in _DEICTIC_NOUNS or (lower in {"term", "run"} and token.nbor(-1).lower_ == "long"):
+        if lower in _DEICTIC_NOUNS or (
+            lower in {"term", "run"} and token.nbor(-1).lower_ == "long"
+        ):
             if token.i < 1 or token.nbor(-1).lower_ not in {"the", "long"}:
                 continue
             start = token.i - 1 if token.nbor(-1).lower_ == "the" else token.i - 2
@@ -693,10 +717,10 @@ def find_time_spans(doc: Doc) -> list[TimexSpan]:
         found.append(TimexSpan(span.start_char, span.end_char, span.text, _is_future(span)))
         covered.update(range(start, token.i + 1))
     for match in _RE_CLOCK.finditer(doc.text):
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is None or any(t.i in covered for t in span):
+        clock = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if clock is None or any(t.i in covered for t in clock):
             continue
-        found.append(TimexSpan(match.start(), match.end(), match.group(0), _is_future(span)))
+        found.append(TimexSpan(match.start(), match.end(), match.group(0), _is_future(clock)))
     found.sort(key=lambda t: t.start_char)
     return found
 
