@@ -31,6 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from transforms.doctext import doc_text
 from transforms.ids import entity_id_for, row_id
 
 #: NER labels that name entities (numbers, dates and quantities are not entities).
@@ -760,7 +761,7 @@ def _mention(doc: Doc, start: int, end: int, label: str, kind: str, c: _Cluster)
     return Mention(
         start_char=start_char,
         end_char=end_char,
-        text=doc.text[start_char:end_char],
+        text=doc_text(doc)[start_char:end_char],
         label=label,
         kind=kind,
         entity_key=c.key,

@@ -34,6 +34,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from transforms.doctext import doc_text
 from transforms.entities import mention_at, sentence_index_at
 from transforms.ids import row_id
 from transforms.timex import TimexSpan, resolve_time, time_spans
@@ -650,7 +651,7 @@ class EventExtractor:
                 for token in span:
                     by_token[token.i] = timex
         mentions: list[EventMention] = []
-        self._text = doc.text
+        self._text = doc_text(doc)
         self._govern_times(doc, by_token)
         for token in doc:
             if token.i in by_token:
@@ -774,7 +775,7 @@ class EventExtractor:
         arguments: list[EventArgument] = []
         seen: set[tuple[str, int, int]] = set()
         doc = token.doc
-        text = self._text if self._text is not None else doc.text
+        text = self._text if self._text is not None else doc_text(doc)
 
         def add(role: str, start: int, end: int) -> None:
             key = (role, start, end)
@@ -892,7 +893,7 @@ def event_date(
     ]
     if not dated:
         return None, None, None
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     first = dated[0]
     start, end = first.start_char, first.end_char
     for other in dated[1:]:
@@ -923,7 +924,7 @@ def extract_events(
             relative dates stay ``None`` and ``date_text`` keeps the words.
     """
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
-    text = doc.text
+    text = doc_text(doc)
     for mention in event_mentions(doc):
         when, date_text, precision = event_date(doc, mention, anchor, text=text)
         yield EventRecord(

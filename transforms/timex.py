@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from transforms.doctext import doc_text
 from transforms.ids import row_id
 
 MONTHS: dict[str, int] = {
@@ -716,7 +717,7 @@ def find_time_spans(doc: Doc) -> list[TimexSpan]:
         span = doc[start : token.i + 1]
         found.append(TimexSpan(span.start_char, span.end_char, span.text, _is_future(span)))
         covered.update(range(start, token.i + 1))
-    for match in _RE_CLOCK.finditer(doc.text):
+    for match in _RE_CLOCK.finditer(doc_text(doc)):
         clock = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if clock is None or any(t.i in covered for t in clock):
             continue
