@@ -48,6 +48,10 @@ _CLOSE_DOUBLE = frozenset("”»")
 _QUOTE_DOUBLE = _OPEN_DOUBLE | _CLOSE_DOUBLE | {'"'}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORD = re.compile(r"\w+")
+#: A quotation signed with a dash: "“...” ― Sonya Herridge".
+_DASH_BYLINE = re.compile(
+    r"[ \t]*(―|—|–)[ \t]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t]*(?:[.\n]|$))"
+)
 
 #: Dependencies along which a cue with no subject of its own inherits one from its head
 #: ("..., adding that", "vowed to ... and said", "issued a statement warning ...").
@@ -165,9 +169,9 @@ class QuoteRecord:
 # Quotation marks (pure text)
 
 
-def _is_opening_straight(text: str, i: int) -> bool:
+def _is_opening_straight(text: str, i: int, width: int = 1) -> bool:
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + width] if i + width < len(text) else " "
     if before.isspace() or before in "([{—–-/":
         return not after.isspace()
     return False
@@ -193,23 +197,44 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             first = para_start
             while first < para_end and text[first].isspace():
                 first += 1
-            if first < para_end and (text[first] in _OPEN_DOUBLE or text[first] == '"'):
+            if first < para_end and _mark_at(text, first)[0] in {"open", "straight"}:
                 skip = first
             else:
                 open_at = None
-        for i in range(para_start, para_end):
-            char = text[i]
-            if i == skip or (char not in _QUOTE_DOUBLE):
+        i = para_start
+        while i < para_end:
+            kind, width = _mark_at(text, i)
+            if kind is None or i == skip:
+                i += max(width, 1)
                 continue
-            if char in _OPEN_DOUBLE:
+            if kind == "open":
                 open_at = i
-            elif char in _CLOSE_DOUBLE or open_at is not None:
+            elif kind == "close" or open_at is not None:
                 if open_at is not None:
-                    spans.append((open_at, i + 1))
+                    spans.append((open_at, i + width))
                 open_at = None
-            elif _is_opening_straight(text, i):
+            elif _is_opening_straight(text, i, width):
                 open_at = i
+            i += width
     return [span for span in spans if _WORD.search(text, span[0], span[1])]
+
+
+def _mark_at(text: str, i: int) -> tuple[str | None, int]:
+    """What kind of double quotation mark starts at ``i`` (``open``, ``close``, ``straight``
+    or None) and its width; ``''`` and ``\u0060\u0060`` are the typewriter forms of the marks."""
+    char = text[i]
+    if char in _OPEN_DOUBLE:
+        return "open", 1
+    if char in _CLOSE_DOUBLE:
+        return "close", 1
+    if char == '"':
+        return "straight", 1
+    pair = text[i : i + 2]
+    if pair == "``":
+        return "open", 2
+    if pair == "''":
+        return "straight", 2
+    return None, 1
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -327,7 +352,11 @@ def _np_bounds(token: Token) -> tuple[int, int]:
             break
         end = child.right_edge.i + 1
     doc = token.doc
-    while start < token.i and doc[start].is_punct:
+    for i in range(token.i - 1, start - 1, -1):
+        if "\n" in doc[i].text_with_ws:
+            start = i + 1
+            break
+    while start < token.i and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end - 1 > token.i and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
         end -= 1
@@ -358,7 +387,7 @@ def _content_bounds(cue: Token, entry: Cue) -> tuple[int, int] | None:
         for child in children:
             if child.dep_ == "ccomp":
                 return child.left_edge.i, child.right_edge.i + 1
-        if cue.dep_ == "parataxis" and cue.head.i < cue.i:
+        if cue.dep_ == "parataxis":
             head = cue.head
             return _minus(head.left_edge.i, head.right_edge.i + 1, cue)
     if "x" in entry.frames:
@@ -441,7 +470,7 @@ class QuoteExtractor:
 
     def find(self, doc: Doc) -> list[Quote]:
         """All attributions of ``doc``, sorted by content start."""
-        text = doc.text
+        text = _text_of(doc)
         double = find_quote_spans(text)
         single = find_single_quote_spans(text, double)
         marks = sorted(double + single)
@@ -475,16 +504,27 @@ class QuoteExtractor:
     def _reported(self, token: Token, entry: Cue) -> _Draft | None:
         if entry.pos != "VERB":
             return None
+        if "c" not in entry.frames and any(
+            child.dep_ == "aux" and child.lower_ == "to" for child in token.children
+        ):
+            # "vowed to attack ...": an infinitive of a non-speech cue is the content of
+            # another attribution, not one of its own.
+            return None
         bounds = _content_bounds(token, entry)
+        doc = token.doc
+        speaker = _speaker_token(token, self.cues)
+        if bounds is None and speaker is None and "c" in entry.frames:
+            postposed = _postposed_speaker(token)
+            if postposed is not None:
+                speaker, content_end = postposed
+                bounds = (_sent_bounds(token)[0], content_end)
         if bounds is None:
             return None
-        doc = token.doc
         if sum(1 for t in doc[bounds[0] : bounds[1]] if not t.is_punct) < 2:
             return None
-        start, end = _trim_chars(doc.text, doc[bounds[0]].idx, _end_char(doc, bounds[1]))
+        start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
         if end <= start:
             return None
-        speaker = _speaker_token(token, self.cues)
         cue_start, cue_end = _cue_bounds(token)
         confidence = entry.confidence if speaker is not None else entry.confidence * 0.6
         return _Draft(
@@ -512,8 +552,7 @@ class QuoteExtractor:
         if head is not token and head.pos_ in {"VERB", "AUX"}:
             span_start, span_end = head.left_edge.i, head.right_edge.i + 1
         else:
-            sent = token.sent
-            span_start, span_end = sent.start, sent.end
+            span_start, span_end = _sent_bounds(token)
         phrase = (token.i, max(source.right_edge.i, to.i) + 1)
         if phrase[0] <= span_start:
             span_start = phrase[1]
@@ -521,7 +560,7 @@ class QuoteExtractor:
             span_end = phrase[0]
         if span_end - span_start < 2:
             return None
-        start, end = _trim_chars(doc.text, doc[span_start].idx, _end_char(doc, span_end))
+        start, end = _trim_chars(_text_of(doc), doc[span_start].idx, _end_char(doc, span_end))
         if end <= start:
             return None
         return _Draft(
@@ -544,7 +583,7 @@ class QuoteExtractor:
         double: list[tuple[int, int]],
         cue_tokens: list[Token],
     ) -> list[_Draft]:
-        text = doc.text
+        text = _text_of(doc)
         double_set = set(double)
         by_cue: dict[int, _Draft] = {d.cue_token: d for d in drafts if d.cue_token is not None}
         previous: _Draft | None = None
@@ -584,6 +623,8 @@ class QuoteExtractor:
             if draft is not None:
                 if draft not in out:
                     out.append(draft)
+                if draft.cue_token is not None:
+                    by_cue.setdefault(draft.cue_token, draft)
                 previous = draft
         return out
 
@@ -604,9 +645,11 @@ class QuoteExtractor:
                 speaker = _speaker_token(token, self.cues)
                 if speaker is None:
                     return None
+                start, end = _governed_content(token, span.start, span.end)
+                start, end = _trim_chars(_text_of(doc), doc[start].idx, _end_char(doc, end))
                 return _Draft(
-                    start=q_start,
-                    end=q_end,
+                    start=min(start, q_start),
+                    end=max(end, q_end),
                     kind="mixed",
                     speaker=_char_bounds(doc, _np_bounds(speaker)),
                     cue=_char_bounds(doc, _cue_bounds(token)),
@@ -626,12 +669,26 @@ class QuoteExtractor:
         previous: _Draft | None,
     ) -> _Draft | None:
         """A full quotation: attribute it to the nearest cue in its sentences or paragraph."""
+        dash = _DASH_BYLINE.match(_text_of(doc), q_end)
+        if dash is not None:
+            name = doc.char_span(dash.start(2), dash.end(2), alignment_mode="contract")
+            if name is not None and len(name) and all(t.pos_ == "PROPN" for t in name):
+                return _Draft(
+                    start=q_start,
+                    end=q_end,
+                    kind="direct",
+                    speaker=(name.start_char, name.end_char),
+                    cue=(dash.start(1), dash.end(1)),
+                    cue_token=None,
+                    confidence=0.7,
+                )
         cue = _nearest_cue(doc, q_start, q_end, cue_tokens, marks)
         if cue is not None:
             existing = by_cue.get(cue.i)
             if existing is not None and existing.kind == "direct":
-                existing.start, existing.end = min(existing.start, q_start), max(
-                    existing.end, q_end
+                existing.start, existing.end = (
+                    min(existing.start, q_start),
+                    max(existing.end, q_end),
                 )
                 return existing
             speaker = _speaker_token(cue, self.cues)
@@ -648,11 +705,21 @@ class QuoteExtractor:
                     confidence=confidence,
                 )
         if (
+            previous is not None
+            and previous.kind == "direct"
+            and previous.cue is not None
+            and previous.end <= previous.cue[0] < q_start
+            and _paragraphs_apart(_text_of(doc), previous.end, q_start) == 0
+        ):
+            # "“A,” she said. “B.”": one attribution whose content is both quotations.
+            previous.end = q_end
+            return previous
+        if (
             self.inherit_speaker
             and previous is not None
             and previous.speaker is not None
             and previous.kind == "direct"
-            and _paragraphs_apart(doc.text, previous.end, q_start) <= 1
+            and _paragraphs_apart(_text_of(doc), previous.end, q_start) <= 1
         ):
             return _Draft(
                 start=q_start,
@@ -690,6 +757,62 @@ class QuoteExtractor:
         return quotes
 
 
+def _governed_content(cue: Token, q_start: int, q_end: int) -> tuple[int, int]:
+    """Token bounds of the complement of ``cue`` that holds the quoted tokens
+    ``[q_start, q_end)`` ("his call for a 'limitless' expansion of ..."), or the quote."""
+    for child in cue.rights:
+        if child.dep_ in {"punct", "cc", "conj", "appos", "relcl"}:
+            continue
+        left, right = child.left_edge.i, child.right_edge.i + 1
+        if left <= q_start and q_end <= right and right - left <= 40:
+            return left, right
+    return q_start, q_end
+
+
+def _postposed_speaker(cue: Token) -> tuple[Token, int] | None:
+    """A speaker named after the content and before a subjectless cue, as in "...,
+    Hwang Ildo, a professor at the academy, wrote in a study": returns the head of the
+    speaker phrase and the token where the content ends.
+
+    The parser often folds such a speaker into the content as a conjunct; reading the comma
+    segments before the cue recovers it (a proper name, or a name followed by its
+    description).
+    """
+    doc = cue.doc
+    sent_start = _sent_bounds(cue)[0]
+    segments: list[tuple[int, int]] = []
+    end = cue.i
+    if end - 1 <= sent_start or doc[end - 1].text != ",":
+        return None
+    end -= 1
+    for _ in range(2):
+        start = end
+        while start > sent_start and doc[start - 1].text not in {",", ";", ":"}:
+            start -= 1
+        if start == end or end - start > 10 or start <= sent_start:
+            break
+        segments.append((start, end))
+        end = start - 1
+    if not segments:
+        return None
+
+    def is_name(seg: tuple[int, int]) -> bool:
+        return all(doc[i].pos_ == "PROPN" or doc[i].tag_ == "POS" for i in range(*seg))
+
+    nearest = segments[0]
+    if is_name(nearest):
+        speaker = nearest
+    elif len(segments) == 2 and is_name(segments[1]) and doc[nearest[0]].pos_ == "DET":
+        speaker = segments[1]
+    else:
+        return None
+    head = max(
+        range(*speaker),
+        key=lambda i: (doc[i].head.i < speaker[0] or doc[i].head.i >= speaker[1], i),
+    )
+    return doc[head], speaker[0] - 1
+
+
 def _covers_most(draft: _Draft, q_start: int, q_end: int) -> bool:
     """The draft's content is the quotation plus at most a complementiser or a few
     characters of punctuation ("that “...”")."""
@@ -704,7 +827,7 @@ def _starts_sentence(doc: Doc, char: int) -> bool:
     if token is None:
         return False
     first = token[0]
-    sent_start = first.sent.start
+    sent_start = _sent_bounds(first)[0]
     return all(t.is_punct for t in doc[sent_start : first.i]) or doc[first.i - 1].text == ":"
 
 
@@ -722,12 +845,10 @@ def _nearest_cue(
     first = doc.char_span(q_start, q_end, alignment_mode="expand")
     if first is None:
         return None
-    lo_sent = first[0].sent
-    hi_sent = first[-1].sent
-    lo, hi = lo_sent.start, hi_sent.end
-    if hi < len(doc) and doc[hi].sent.end - hi <= 8:
-        hi = doc[hi].sent.end
-    text = doc.text
+    lo, hi = _sent_bounds(first[0])[0], _sent_bounds(first[-1])[1]
+    if hi < len(doc) and _sent_bounds(doc[hi])[1] - hi <= 8:
+        hi = _sent_bounds(doc[hi])[1]
+    text = _text_of(doc)
     best: tuple[int, Token] | None = None
     positions = [t.i for t in cue_tokens]
     k = bisect.bisect_left(positions, lo)
@@ -745,6 +866,35 @@ def _nearest_cue(
         if best is None or distance < best[0]:
             best = (distance, token)
     return best[1] if best is not None else None
+
+
+_SENT_KEY = "presslake_quotes.sentence_token_starts"
+_TEXT_KEY = "presslake_quotes.text"
+
+
+def _text_of(doc: Doc) -> str:
+    """``doc.text``, which spaCy rebuilds from the tokens on every access, kept once."""
+    text: str | None = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+def _sent_bounds(token: Token) -> tuple[int, int]:
+    """Token bounds of the sentence holding ``token``.
+
+    ``Token.sent`` walks the Doc on every call; the sentence starts are computed once per Doc
+    and kept in ``doc.user_data``.
+    """
+    doc = token.doc
+    starts: list[int] | None = doc.user_data.get(_SENT_KEY)
+    if starts is None:
+        starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        doc.user_data[_SENT_KEY] = starts
+    k = bisect.bisect_right(starts, token.i) - 1
+    end = starts[k + 1] if k + 1 < len(starts) else len(doc)
+    return starts[k], end
 
 
 def _paragraphs_apart(text: str, start: int, end: int) -> int:
@@ -791,7 +941,7 @@ def extract_quotes(doc: Doc, *, doc_id: str) -> Iterator[QuoteRecord]:
             ``presslake_entities_v1``).
         doc_id: Id of the document the Doc was made from.
     """
-    text = doc.text
+    text = _text_of(doc)
     for q in quotes_of(doc):
         entity_id: str | None = None
         speaker_text: str | None = None

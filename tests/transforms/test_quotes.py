@@ -1,0 +1,289 @@
+"""presslake_quotes_v1: direct, indirect and mixed quotes with their speakers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from schemas.tables import QUOTES
+from transforms.quotes import (
+    CueLexiconError,
+    QuoteRecord,
+    extract_quotes,
+    find_quote_spans,
+    find_single_quote_spans,
+    load_cues,
+)
+
+
+def _quotes(nlp: Language, text: str) -> list[QuoteRecord]:
+    return list(extract_quotes(nlp(text), doc_id="dtest"))
+
+
+def _find(records: list[QuoteRecord], needle: str) -> QuoteRecord:
+    hits = [r for r in records if needle in r.text]
+    assert hits, f"no quote contains {needle!r}: {[r.text for r in records]}"
+    return min(hits, key=lambda r: len(r.text))
+
+
+# --- pure text: quotation marks --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said “we will win” today.", ["“we will win”"]),
+        ('He said "we will win" today.', ['"we will win"']),
+        ("Mr. King said, ''It was fine,'' and left.", ["''It was fine,''"]),
+        ('A "limitless" and "new" plan.', ['"limitless"', '"new"']),
+        # A paragraph that opens a quote without closing it continues in the next one.
+        ("“First part.\n\n“Second part,” she said.", ["“First part.\n\n“Second part,”"]),
+        # An unclosed quote does not run into a paragraph that does not open with a mark.
+        ("“Never closed.\n\nPlain text “here” now.", ["“here”"]),
+        ("No quotes at all, it's fine.", []),
+    ],
+)
+def test_find_quote_spans(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in find_quote_spans(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("using Ukraine as its 'shock troops' in the war", ["'shock troops'"]),
+        ("a ‘limitless’ expansion", ["‘limitless’"]),
+        ("it didn't and the students' books weren't", []),
+        ("“He said ‘no’ twice”", []),
+    ],
+)
+def test_find_single_quote_spans(text: str, expected: list[str]) -> None:
+    spans = find_single_quote_spans(text, find_quote_spans(text))
+    assert [text[s:e] for s, e in spans] == expected
+
+
+def test_cue_lexicon_loads_and_rejects_bad_rows() -> None:
+    cues = load_cues()
+    assert cues[("say", "VERB")].frames == "c"
+    assert ("statement", "NOUN") in cues
+    with pytest.raises(CueLexiconError, match="frames"):
+        load_cues("say\tVERB\tz\t0.9\n")
+    with pytest.raises(CueLexiconError, match="not a number"):
+        load_cues("say\tVERB\tc\thigh\n")
+
+
+def test_record_fields_match_the_quotes_schema() -> None:
+    assert [f.name for f in dataclasses.fields(QuoteRecord)] == QUOTES.names
+
+
+def test_no_quotes_without_a_parse() -> None:
+    doc = Doc(Vocab(), words=["Nothing", "to", "see", "here", "."])
+    doc._.pl_quotes = []
+    assert list(extract_quotes(doc, doc_id="d")) == []
+
+
+# --- real sentences, real model --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue", "kind"),
+    [
+        # X said (that) ...
+        (
+            "The minister said that the talks would resume next week.",
+            "that the talks would resume next week",
+            "The minister",
+            "said",
+            "indirect",
+        ),
+        # ..., X said.
+        (
+            "The economy is recovering faster than expected, officials said.",
+            "The economy is recovering faster than expected",
+            "officials",
+            "said",
+            "indirect",
+        ),
+        # according to X, ...
+        (
+            "According to the report, the company lost $2 billion last year.",
+            "the company lost $2 billion last year",
+            "the report",
+            "According to",
+            "indirect",
+        ),
+        # X insisted / warned / told ...
+        (
+            "The mayor insisted the budget was balanced.",
+            "the budget was balanced",
+            "The mayor",
+            "insisted",
+            "indirect",
+        ),
+        (
+            "Police warned residents to stay indoors during the storm.",
+            "to stay indoors during the storm",
+            "Police",
+            "warned",
+            "indirect",
+        ),
+        (
+            "She told reporters that she would not resign.",
+            "that she would not resign",
+            "She",
+            "told",
+            "indirect",
+        ),
+        # the speaker after the content, with a description
+        (
+            "Inflation will stay high for years, Jane Smith, an economist at the bank, wrote.",
+            "Inflation will stay high for years",
+            "Jane Smith",
+            "wrote",
+            "indirect",
+        ),
+        # direct quotes, curly and straight, cue after or before
+        (
+            "“We are losing so many great people,” he said.",
+            "“We are losing so many great people,”",
+            "he",
+            "said",
+            "direct",
+        ),
+        (
+            'The senator added: "This bill will not pass the House."',
+            '"This bill will not pass the House."',
+            "The senator",
+            "added",
+            "direct",
+        ),
+        # a quotation signed with a dash
+        (
+            "“The candidate scares me and my family.” ― Carla Sanchez\n\nMore letters follow.",
+            "“The candidate scares me and my family.”",
+            "Carla Sanchez",
+            "―",
+            "direct",
+        ),
+        # mixed: reported speech embedding a quoted fragment
+        (
+            "Kim insisted Washington was using Ukraine as its 'shock troops' against Moscow.",
+            "Washington was using Ukraine as its 'shock troops' against Moscow",
+            "Kim",
+            "insisted",
+            "mixed",
+        ),
+    ],
+)
+def test_constructions(
+    nlp: Language, text: str, content: str, speaker: str, cue: str, kind: str
+) -> None:
+    record = _find(_quotes(nlp, text), content)
+    assert record.text == content
+    assert record.speaker_text == speaker
+    assert record.cue_text == cue
+    assert record.kind == kind
+    assert text[record.start_char : record.end_char] == record.text
+    assert 0.0 < record.confidence <= 1.0
+
+
+def test_multi_sentence_direct_quote(nlp: Language) -> None:
+    text = "“We will rebuild. We will not leave. This is our home,” the mayor said on Sunday."
+    record = _find(_quotes(nlp, text), "We will rebuild")
+    assert record.text == "“We will rebuild. We will not leave. This is our home,”"
+    assert record.speaker_text == "the mayor"
+    assert record.kind == "direct"
+
+
+def test_multi_paragraph_direct_quote(nlp: Language) -> None:
+    text = (
+        "The governor spoke after the vote.\n\n"
+        "“This is a great day for the state,” she said. “We fought for years.\n\n"
+        "“Now the work begins.”"
+    )
+    records = _quotes(nlp, text)
+    last = _find(records, "Now the work begins")
+    assert "We fought for years" in last.text
+    assert last.speaker_text == "she"
+
+
+def test_partial_quote_governed_by_cue_noun(nlp: Language) -> None:
+    text = "The president renewed his call for a “limitless” expansion of the navy."
+    record = _find(_quotes(nlp, text), "limitless")
+    assert record.kind == "mixed"
+    assert record.speaker_text == "The president"
+    assert record.cue_text == "call"
+
+
+def test_anonymous_group_keeps_text_without_entity(nlp: Language) -> None:
+    record = _find(
+        _quotes(nlp, "But some experts say a quick return to the talks is highly unlikely."),
+        "a quick return",
+    )
+    assert record.speaker_text == "some experts"
+    assert record.speaker_entity_id is None
+
+
+def test_named_speaker_resolves_to_entity(nlp: Language) -> None:
+    doc = nlp("Angela Merkel said the talks in Berlin had failed.")
+    record = _find(list(extract_quotes(doc, doc_id="d")), "the talks")
+    assert record.speaker_text == "Angela Merkel"
+    names = {m.entity_id: m.entity_name for m in doc._.pl_mentions}
+    assert names.get(record.speaker_entity_id) == "Angela Merkel"
+
+
+def test_ids_are_deterministic(nlp: Language) -> None:
+    text = "Officials said the bridge would reopen in May."
+    first = [r.quote_id for r in _quotes(nlp, text)]
+    assert first == [r.quote_id for r in _quotes(nlp, text)]
+    assert len(set(first)) == len(first)
+
+
+# --- the reference article -------------------------------------------------------------------
+
+SEED_QUOTES = [
+    # (text inside the content, speaker text, cue text, entity name or None)
+    ("limitless", "North Korean leader Kim Jong Un", "call", "Kim Jong Un"),
+    ("Asian NATO", "he", "portrayed", None),
+    ("shock troops", "He", "insisted", None),
+    (
+        "He insisted that Washington",
+        "the North's official Korean Central News Agency",
+        "said",
+        None,
+    ),
+    ("gangster-like U.S. threats", "he", "portrayed", None),
+    ("bromance", "critics", "described", None),
+    ("a quick return to 2018 is highly unlikely", "some experts", "say", None),
+    ("relatively an independent issue", "Hwang Ildo", "wrote", "Hwang Ildo"),
+    ("could also gain strength if Trump spikes tariffs", "Hwang", "said", "Hwang Ildo"),
+    ("flew trash-laden balloons", "South Korea's Joint Chiefs of Staff", "said", None),
+    ("not to test our military's patience", "South Korea's Joint Chiefs of Staff", None, None),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_records(nlp: Language, seed_text: str) -> tuple[Doc, list[QuoteRecord]]:
+    doc = nlp(seed_text)
+    return doc, list(extract_quotes(doc, doc_id="dseed"))
+
+
+@pytest.mark.parametrize(("needle", "speaker", "cue", "entity"), SEED_QUOTES)
+def test_reference_article_quotes(
+    seed_records: tuple[Doc, list[QuoteRecord]],
+    needle: str,
+    speaker: str,
+    cue: str | None,
+    entity: str | None,
+) -> None:
+    doc, records = seed_records
+    record = _find(records, needle)
+    assert record.speaker_text == speaker
+    if cue is not None:
+        assert record.cue_text == cue
+    if entity is not None:
+        names = {m.entity_id: m.entity_name for m in doc._.pl_mentions}
+        assert names.get(record.speaker_entity_id) == entity
