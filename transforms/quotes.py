@@ -34,6 +34,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from transforms.doctext import doc_text
 from transforms.entities import mention_at, sentence_index_at
 from transforms.ids import row_id
 
@@ -50,9 +51,13 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORD = re.compile(r"\w+")
 #: A quotation signed with a dash: "“...” ― Sonya Herridge".
 _DASH_BYLINE = re.compile(
-    r"[ \t]*(―|—|–)[ \t]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t]*(?:[.\n]|$))"
+    r"[ \t\xa0]*(―|—|–)[ \t\xa0]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t\xa0]*(?:[.\n]|$))"
 )
 
+#: A line opened by a speaker's name and a colon: "WALLACE: ...", "Pat Caddell: ...".
+_TRANSCRIPT_LINE = re.compile(
+    r"(?m)^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(\S[^\n]*)$"
+)
 #: Dependencies along which a cue with no subject of its own inherits one from its head
 #: ("..., adding that", "vowed to ... and said", "issued a statement warning ...").
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "acl", "dobj", "pobj", "prep", "pcomp"})
@@ -60,10 +65,162 @@ _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "acl", "dobj", "pobj", "prep"
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "parataxis"})
 #: Complements that carry the content of an object-frame cue ("described X as Y").
 _OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "dative", "xcomp", "ccomp", "attr", "advcl"})
+#: Prepositions that open a second complement of an object-frame cue ("described X as Y",
+#: "blamed X for Y", "urged X to Y"); others ("in a ruling", "on Thursday") are adjuncts.
+_OBJECT_PREPS = frozenset({"as", "for", "of", "to", "about", "into", "with"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
 _PRONOUN_TAGS = frozenset({"PRP", "PRP$"})
 _EDGE_PUNCT = " \t\n\r,.;:—–-"
 _QUOTE_CHARS = "\"'“”‘’„«»"
+
+
+#: Pronouns that can stand for a source ("he argued that"); "it", "this", "there" cannot.
+_SOURCE_PRONOUNS = frozenset({"i", "he", "she", "we", "they", "who"})
+#: Named-entity types of a source (people, organisations, nationalities, governments).
+_SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: Common nouns that name people, bodies or documents that can hold or voice a view: the
+#: "human" and "organisation" heads of the source role in PolNeAR (Newell et al. 2018) and
+#: the ``communication`` and ``person`` noun classes of WordNet, cut to those frequent in news.
+_SOURCE_NOUNS = frozenset(
+    [
+        "official",
+        "aide",
+        "critic",
+        "voter",
+        "expert",
+        "analyst",
+        "people",
+        "person",
+        "man",
+        "woman",
+        "supporter",
+        "opponent",
+        "lawmaker",
+        "legislator",
+        "leader",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "source",
+        "resident",
+        "reporter",
+        "investigator",
+        "prosecutor",
+        "lawyer",
+        "attorney",
+        "economist",
+        "scientist",
+        "researcher",
+        "advocate",
+        "activist",
+        "observer",
+        "member",
+        "executive",
+        "adviser",
+        "advisor",
+        "president",
+        "senator",
+        "governor",
+        "candidate",
+        "campaign",
+        "administration",
+        "government",
+        "democrat",
+        "republican",
+        "conservative",
+        "liberal",
+        "poll",
+        "survey",
+        "report",
+        "study",
+        "document",
+        "group",
+        "committee",
+        "agency",
+        "department",
+        "court",
+        "judge",
+        "police",
+        "officer",
+        "witness",
+        "friend",
+        "family",
+        "parent",
+        "student",
+        "teacher",
+        "worker",
+        "employee",
+        "staff",
+        "organizer",
+        "protester",
+        "author",
+        "writer",
+        "editor",
+        "newspaper",
+        "party",
+        "ministry",
+        "military",
+        "diplomat",
+        "minister",
+        "secretary",
+        "mayor",
+        "chief",
+        "director",
+        "manager",
+        "chairman",
+        "founder",
+        "owner",
+        "pundit",
+        "commentator",
+        "strategist",
+        "operative",
+        "insider",
+        "user",
+        "nominee",
+        "rival",
+        "ally",
+        "allies",
+        "union",
+        "company",
+        "firm",
+        "bank",
+        "figure",
+        "data",
+        "analysis",
+        "poll",
+        "pollster",
+        "statement",
+        "letter",
+        "memo",
+        "complaint",
+        "lawsuit",
+        "filing",
+        "record",
+    ]
+)
+#: Verbs that take a clausal complement without reporting anything ("made sure that",
+#: "is that", "helped ... ").
+_NON_ATTRIBUTION = frozenset(
+    [
+        "be",
+        "have",
+        "do",
+        "make",
+        "get",
+        "let",
+        "go",
+        "come",
+        "take",
+        "give",
+        "put",
+        "keep",
+        "help",
+        "ensure",
+        "need",
+        "seem",
+        "appear",
+    ]
+)
 
 
 class CueLexiconError(ValueError):
@@ -115,6 +272,10 @@ def load_cues(text: str | None = None) -> dict[tuple[str, str], Cue]:
             raise CueLexiconError(f"quote cue row {row!r}: confidence is not a number") from err
         cues[(row[0], row[1])] = Cue(row[0], row[1], row[2], confidence)
     return cues
+
+
+#: The cue of a verb outside the lexicon read as an attribution by its frame alone.
+_GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +368,10 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             if kind is None or i == skip:
                 i += max(width, 1)
                 continue
-            if kind == "open":
+            if kind == "open" or (
+                kind == "close" and open_at is None and _is_opening_straight(text, i, width)
+            ):
+                # A closing mark typed where an opening one belongs ("\n”Fear. ...").
                 open_at = i
             elif kind == "close" or open_at is not None:
                 if open_at is not None:
@@ -328,7 +492,7 @@ def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None
             if subject.tag_ in _RELATIVE_TAGS and token.dep_ == "relcl":
                 return token.head
             return subject
-        if token.dep_ not in _CLIMB_DEPS or token.head is token:
+        if token.dep_ not in _CLIMB_DEPS or token.head.i == token.i:
             break
         if token.dep_ == "conj":
             head = token.head
@@ -363,6 +527,40 @@ def _np_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
+def _source_like(token: Token) -> bool:
+    """Whether ``token`` can head the source of an attribution: a personal pronoun, a name
+    (an entity of a source type or a proper noun), or a common noun that names people, bodies
+    or documents."""
+    if token.tag_ in _PRONOUN_TAGS or token.tag_ in _RELATIVE_TAGS:
+        return token.lower_ in _SOURCE_PRONOUNS
+    if token.ent_type_ in _SOURCE_ENTS or token.pos_ == "PROPN":
+        return True
+    return token.pos_ == "NOUN" and token.lemma_.lower() in _SOURCE_NOUNS
+
+
+def _attribution_frame(token: Token) -> Cue | None:
+    """A verb outside the lexicon that attributes its clausal complement to a source.
+
+    After the "attribution relation" of Pareti (2016, "PARC 3.0") and the verb classes of
+    VerbNet ``say``/``conjecture``/``want``: a verb with a finite clausal complement (a
+    ``ccomp`` with a subject, or one opened by "that") whose own subject is source-like
+    ("Trump has pooh-poohed that ...", "critics contend ...").
+    """
+    if token.pos_ != "VERB" or token.lemma_.lower() in _NON_ATTRIBUTION:
+        return None
+    subject = _subject(token)
+    if subject is None or not _source_like(subject):
+        return None
+    complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    if (
+        complement is not None
+        and complement.pos_ in {"VERB", "AUX"}
+        and any(c.dep_ in {"nsubj", "nsubjpass", "expl", "mark"} for c in complement.children)
+    ):
+        return _GENERAL_CUE
+    return None
+
+
 def _cue_of(token: Token, cues: dict[tuple[str, str], Cue]) -> Cue | None:
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         return cues.get((token.lemma_.lower(), "VERB"))
@@ -386,7 +584,7 @@ def _content_bounds(cue: Token, entry: Cue) -> tuple[int, int] | None:
     if "c" in entry.frames:
         for child in children:
             if child.dep_ == "ccomp":
-                return child.left_edge.i, child.right_edge.i + 1
+                return child.left_edge.i, _clause_end(child, cue)
         if cue.dep_ == "parataxis":
             head = cue.head
             return _minus(head.left_edge.i, head.right_edge.i + 1, cue)
@@ -407,6 +605,25 @@ def _content_bounds(cue: Token, entry: Cue) -> tuple[int, int] | None:
     return None
 
 
+def _clause_end(clause: Token, cue: Token) -> int:
+    """Token end of a clausal complement, cut before a conjoined report verb of the same
+    speaker that the parser attached inside it ("said that A and suggested that B")."""
+    end = clause.right_edge.i + 1
+    for child in clause.rights:
+        if (
+            child.dep_ == "conj"
+            and _subject(child) is None
+            and child.i > cue.i
+            and any(c.dep_ == "ccomp" for c in child.children)
+        ):
+            start = child.left_edge.i
+            doc = clause.doc
+            while start > clause.i + 1 and (doc[start - 1].dep_ == "cc" or doc[start - 1].is_punct):
+                start -= 1
+            return start
+    return end
+
+
 def _minus(start: int, end: int, cue: Token) -> tuple[int, int]:
     """``[start, end)`` without the cue's own subtree when it sits at either edge."""
     left, right = cue.left_edge.i, cue.right_edge.i + 1
@@ -414,6 +631,15 @@ def _minus(start: int, end: int, cue: Token) -> tuple[int, int]:
         return start, left
     if left <= start:
         return right, end
+    return start, end
+
+
+def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop an unpaired quotation mark at either edge of ``[start, end)``."""
+    if start < end and text[start] in _QUOTE_CHARS and text[end - 1] not in _QUOTE_CHARS:
+        start += 1
+    elif start < end and text[end - 1] in '"”' and text[start] not in _QUOTE_CHARS:
+        end -= 1
     return start, end
 
 
@@ -451,6 +677,8 @@ class QuoteExtractor:
             embedded quote) rather than a direct quotation.
         inherit_speaker: Give a cueless direct quote the speaker of the direct quote just
             before it (same or previous paragraph).
+        general_frames: Also read a verb outside the lexicon as a cue when it takes a
+            clausal complement and has a source-like subject (:func:`_attribution_frame`).
     """
 
     def __init__(
@@ -459,10 +687,12 @@ class QuoteExtractor:
         *,
         max_partial_words: int = 6,
         inherit_speaker: bool = True,
+        general_frames: bool = True,
     ) -> None:
         self.cues = cues
         self.max_partial_words = max_partial_words
         self.inherit_speaker = inherit_speaker
+        self.general_frames = general_frames
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.pl_quotes = self.find(doc)
@@ -471,7 +701,15 @@ class QuoteExtractor:
     def find(self, doc: Doc) -> list[Quote]:
         """All attributions of ``doc``, sorted by content start."""
         text = _text_of(doc)
-        double = find_quote_spans(text)
+        transcript = self._transcript(doc)
+        line_starts = sorted(d.cue[0] for d in transcript if d.cue is not None)
+        # A quotation mark left open before a transcript line ("\"PENCE: ...") is the
+        # publisher's block quote, not a quotation of the whole exchange.
+        double = [
+            span
+            for span in find_quote_spans(text)
+            if bisect.bisect_left(line_starts, span[0]) == bisect.bisect_left(line_starts, span[1])
+        ]
         single = find_single_quote_spans(text, double)
         marks = sorted(double + single)
         mark_starts = [s for s, _ in marks]
@@ -489,7 +727,14 @@ class QuoteExtractor:
                     drafts.append(draft)
                 continue
             entry = _cue_of(token, self.cues)
-            if entry is None or quoted(token.idx):
+            if quoted(token.idx):
+                continue
+            if entry is None:
+                general = _attribution_frame(token) if self.general_frames else None
+                if general is not None:
+                    draft = self._reported(token, general)
+                    if draft is not None:
+                        drafts.append(draft)
                 continue
             if entry.pos == "VERB":
                 cue_tokens.append(token)
@@ -497,7 +742,41 @@ class QuoteExtractor:
             if draft is not None:
                 drafts.append(draft)
         drafts = self._merge_marks(doc, drafts, marks, double, cue_tokens)
-        return self._finish(doc, drafts)
+        return self._finish(doc, transcript + drafts)
+
+    def _transcript(self, doc: Doc) -> list[_Draft]:
+        """Lines of a transcript or a headline that name their speaker before a colon
+        ("PENCE: Gennifer Flowers will not be attending ...", "Pat Caddell: Democrat voters
+        ..."): the rest of the line is what the speaker said.
+
+        The name is one to four capitalised words that the tagger reads as proper nouns, or
+        written in capitals; the interview convention of the AP and NYT style books.
+        """
+        text = _text_of(doc)
+        out: list[_Draft] = []
+        for match in _TRANSCRIPT_LINE.finditer(text):
+            name = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+            if name is None or not len(name):
+                continue
+            shouted = match.group(1).isupper() and len(match.group(1)) > 2
+            if not shouted and not all(t.pos_ == "PROPN" for t in name):
+                continue
+            start, end = _trim_chars(text, match.start(2), match.end(2))
+            start, end = _strip_marks(text, start, end)
+            if len(_WORD.findall(text, start, end)) < 3:
+                continue
+            out.append(
+                _Draft(
+                    start=start,
+                    end=end,
+                    kind="direct",
+                    speaker=(match.start(1), match.end(1)),
+                    cue=(match.end(1), match.end(1) + 1),
+                    cue_token=None,
+                    confidence=0.6,
+                )
+            )
+        return out
 
     # -- reported speech from the parse -------------------------------------------------------
 
@@ -549,7 +828,7 @@ class QuoteExtractor:
             return None
         doc = token.doc
         head = token.head
-        if head is not token and head.pos_ in {"VERB", "AUX"}:
+        if head.i != token.i and head.pos_ in {"VERB", "AUX"}:
             span_start, span_end = head.left_edge.i, head.right_edge.i + 1
         else:
             span_start, span_end = _sent_bounds(token)
@@ -635,7 +914,7 @@ class QuoteExtractor:
             return None
         token: Token = span.root
         for _ in range(8):
-            if token.head is token:
+            if token.head.i == token.i:
                 return None
             token = token.head
             if span.start <= token.i < span.end:
@@ -711,9 +990,14 @@ class QuoteExtractor:
             and previous.end <= previous.cue[0] < q_start
             and _paragraphs_apart(_text_of(doc), previous.end, q_start) == 0
         ):
-            # "“A,” she said. “B.”": one attribution whose content is both quotations.
-            previous.end = q_end
-            return previous
+            # "“A,” she said. “B.”": one attribution whose content is both quotations, as
+            # long as the words between them do not outweigh the quoted ones.
+            gap = q_start - previous.cue[1]
+            if gap + (previous.cue[0] - previous.end) < (q_end - q_start) + (
+                previous.end - previous.start
+            ):
+                previous.end = q_end
+                return previous
         if (
             self.inherit_speaker
             and previous is not None
@@ -869,16 +1153,11 @@ def _nearest_cue(
 
 
 _SENT_KEY = "presslake_quotes.sentence_token_starts"
-_TEXT_KEY = "presslake_quotes.text"
 
 
 def _text_of(doc: Doc) -> str:
     """``doc.text``, which spaCy rebuilds from the tokens on every access, kept once."""
-    text: str | None = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[_TEXT_KEY] = text
-    return text
+    return doc_text(doc)
 
 
 def _sent_bounds(token: Token) -> tuple[int, int]:
@@ -912,16 +1191,24 @@ def _char_bounds(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
 
 @Language.factory(
     "presslake_quotes_v1",
-    default_config={"max_partial_words": 6, "inherit_speaker": True},
+    default_config={"max_partial_words": 6, "inherit_speaker": True, "general_frames": True},
     requires=["token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.pl_quotes"],
 )
 def make_quotes(
-    nlp: Language, name: str, *, max_partial_words: int, inherit_speaker: bool
+    nlp: Language,
+    name: str,
+    *,
+    max_partial_words: int,
+    inherit_speaker: bool,
+    general_frames: bool,
 ) -> QuoteExtractor:
     """Create the ``presslake_quotes_v1`` component."""
     return QuoteExtractor(
-        load_cues(), max_partial_words=max_partial_words, inherit_speaker=inherit_speaker
+        load_cues(),
+        max_partial_words=max_partial_words,
+        inherit_speaker=inherit_speaker,
+        general_frames=general_frames,
     )
 
 

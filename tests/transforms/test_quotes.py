@@ -190,6 +190,79 @@ def test_constructions(
     assert 0.0 < record.confidence <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue", "kind"),
+    [
+        # a verb outside the lexicon with a clausal complement and a source-like subject
+        (
+            "Aides suspect that the leak came from the campaign.",
+            "that the leak came from the campaign",
+            "Aides",
+            "suspect",
+            "indirect",
+        ),
+        (
+            "Many voters feel that the economy is rigged against them.",
+            "that the economy is rigged against them",
+            "Many voters",
+            "feel",
+            "indirect",
+        ),
+        # transcript lines: "NAME: ..."
+        (
+            "The host pressed him.\n\nWALLACE: Do you really see those two as equivalent, "
+            "Mark Cuban and Gennifer Flowers?\n\nPENCE: Well, look, Mark Cuban has been "
+            "saying some tough stuff.",
+            "Do you really see those two as equivalent, Mark Cuban and Gennifer Flowers?",
+            "WALLACE",
+            ":",
+            "direct",
+        ),
+        (
+            "The host pressed him.\n\nWALLACE: Do you really see those two as equivalent, "
+            "Mark Cuban and Gennifer Flowers?\n\nPENCE: Well, look, Mark Cuban has been "
+            "saying some tough stuff.",
+            "Well, look, Mark Cuban has been saying some tough stuff",
+            "PENCE",
+            ":",
+            "direct",
+        ),
+        # a quotation opened with a closing mark and signed with a dash
+        (
+            "Letters from readers.\n\n”Fear. I am truly afraid that he will win.” ― Edwin "
+            "Monroy\n\nMore letters follow.",
+            "”Fear. I am truly afraid that he will win.”",
+            "Edwin Monroy",
+            "―",
+            "direct",
+        ),
+    ],
+)
+def test_general_constructions(
+    nlp: Language, text: str, content: str, speaker: str, cue: str, kind: str
+) -> None:
+    record = _find(_quotes(nlp, text), content)
+    assert record.text == content
+    assert record.speaker_text == speaker
+    assert record.cue_text == cue
+    assert record.kind == kind
+
+
+def test_long_attribution_between_quotes_splits_them(nlp: Language) -> None:
+    text = (
+        "“These are strange days,” said Peter Morgan, a lawyer for the Sierra Club, who has "
+        "been challenging the coal industry over water pollution issues for many years. "
+        "“I am skeptical.”"
+    )
+    records = _quotes(nlp, text)
+    first = _find(records, "strange days")
+    assert first.text == "“These are strange days,”"
+    assert first.speaker_text == "Peter Morgan"
+    second = _find(records, "skeptical")
+    assert second.text == "“I am skeptical.”"
+    assert second.speaker_text == "Peter Morgan"
+
+
 def test_multi_sentence_direct_quote(nlp: Language) -> None:
     text = "“We will rebuild. We will not leave. This is our home,” the mayor said on Sunday."
     record = _find(_quotes(nlp, text), "We will rebuild")
