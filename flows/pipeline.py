@@ -180,15 +180,19 @@ def ingest_sources(
 
 
 @task(name="analyze", retries=1, retry_condition_fn=_retry_on_io, cache_policy=NO_CACHE)
-def analyze_part(job: AnalyzeJob, *, n_process: int, inline: bool) -> dict[str, int]:
+def analyze_part(
+    job: AnalyzeJob, *, n_process: int, inline: bool
+) -> tuple[dict[str, int], list[dict[str, str]]]:
     """Run the NLP pipeline and every extractor over one part of articles."""
     if inline or n_process <= 1:
-        counts = run_job(job)
+        counts, rejects = run_job(job)
     else:
         pool = process_pool(model=job.model, fast_ops=job.fast_ops, n_process=n_process)
-        counts = pool.submit(run_job, job).result()
-    progress.report("nlp", counts.get("documents", 0))
-    return counts
+        counts, rejects = pool.submit(run_job, job).result()
+    for reject in rejects:
+        get_run_logger().warning("rejected %s: %s", reject["source_uri"], reject["detail"])
+    progress.report("nlp", counts.get("documents", 0) + len(rejects))
+    return counts, rejects
 
 
 @task(
@@ -287,7 +291,15 @@ def presslake_run(
         wait(futures)
         rows: Counter[str] = Counter()
         for future in futures:
-            rows.update(future.result())
+            counts, failed = future.result()
+            rows.update(counts)
+            outcome.rejects.extend(failed)
+            # a document that failed analysis was counted as new (or replaced) at ingest
+            for _ in failed:
+                if outcome.n_new:
+                    outcome.n_new -= 1
+                else:
+                    outcome.n_replaced -= 1
         words = rows.pop("words", 0)
         timings["nlp"] = time.perf_counter() - t0
 
@@ -308,7 +320,9 @@ def presslake_run(
             "sources": [str(s) for s in sources],
             "report": None,
         }
-        rejects = [dict(r, run_id=run_id) for r in outcome.rejects]
+        # one row per input and run (the ledger's key): the first reason wins
+        unique = {r["source_uri"]: r for r in reversed(outcome.rejects)}
+        rejects = [dict(r, run_id=run_id) for r in reversed(list(unique.values()))]
         summary = RunSummary(
             run_id=run_id,
             status="running",

@@ -69,8 +69,8 @@ def read_articles(path: Path) -> list[Article]:
     return out
 
 
-def run_job(job: AnalyzeJob) -> dict[str, int]:
-    """Analyse one part; return the number of rows written per table (and ``words``)."""
+def run_job(job: AnalyzeJob) -> tuple[dict[str, int], list[dict[str, str]]]:
+    """Analyse one part; return rows written per table (and ``words``) and the rejects."""
     nlp = pipeline_for(job.model, job.fast_ops, job.config_path)
     articles = read_articles(Path(job.articles_path))
     rows = analyze(
@@ -88,7 +88,10 @@ def run_job(job: AnalyzeJob) -> dict[str, int]:
         if records:
             write_parquet(records_to_table(table, records), staging / table / f"{job.part}.parquet")
     counts["words"] = sum(r.n_words for r in rows.rows["documents"])
-    return counts
+    rejects = [
+        {"source_uri": f.source_uri, "reason": f.reason, "detail": f.detail} for f in rows.failures
+    ]
+    return counts, rejects
 
 
 def _warm(model: str, fast_ops: bool) -> None:

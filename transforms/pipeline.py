@@ -1,9 +1,13 @@
-"""Articles in, warehouse rows out: the NLP stage and every extractor, as one pure step."""
+"""Articles in, warehouse rows out: the NLP stage and every extractor, as one pure step.
+
+One document that breaks a component or an extractor becomes a :class:`Reject` with the
+error; it never costs the other documents of its batch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,31 +19,50 @@ from transforms.entities import extract_entity_mentions
 from transforms.events import extract_event_participants, extract_events
 from transforms.quotes import extract_quotes
 from transforms.timex import extract_time_expressions
-from transforms.types import Article
+from transforms.types import Article, Reject
+
+DOCUMENT_TABLES = (
+    "documents",
+    "entity_mentions",
+    "quotes",
+    "events",
+    "event_participants",
+    "time_expressions",
+)
 
 
 @dataclass(slots=True)
 class AnalyzedRows:
-    """Rows of every document table for a batch of articles, keyed by table name."""
+    """Rows of every document table for a batch of articles, keyed by table name, and the
+    articles that could not be analysed."""
 
     rows: dict[str, list[Any]]
+    failures: list[Reject] = field(default_factory=list)
 
     @classmethod
     def empty(cls) -> AnalyzedRows:
         """No rows yet."""
-        return cls(
-            {
-                t: []
-                for t in (
-                    "documents",
-                    "entity_mentions",
-                    "quotes",
-                    "events",
-                    "event_participants",
-                    "time_expressions",
-                )
-            }
-        )
+        return cls({t: [] for t in DOCUMENT_TABLES})
+
+    def extend(self, other: AnalyzedRows) -> None:
+        """Add the rows of ``other``."""
+        for table, rows in other.rows.items():
+            self.rows[table].extend(rows)
+        self.failures.extend(other.failures)
+
+
+class _ComponentErrors:
+    """spaCy error handler for presslake's own components: note the failure against the
+    article's index (``doc._context`` under ``as_tuples``) and let the batch go on."""
+
+    def __init__(self) -> None:
+        self.by_index: dict[int, str] = {}
+
+    def __call__(self, proc_name: str, proc: Any, docs: list[Doc], error: Exception) -> None:
+        for doc in docs:
+            self.by_index[doc._context] = (
+                f"component {proc_name} failed: {type(error).__name__}: {error}"
+            )
 
 
 def extract_rows(
@@ -68,6 +91,14 @@ def extract_rows(
     )
 
 
+def _failure(article: Article, detail: str) -> Reject:
+    return Reject(
+        source_uri=article.source_uri,
+        reason="analysis_failed",
+        detail=f"document {article.doc_id}: {detail}",
+    )
+
+
 def analyze(
     nlp: Language,
     articles: Sequence[Article],
@@ -77,16 +108,44 @@ def analyze(
     pipeline_version: str,
     batch_size: int = 64,
 ) -> AnalyzedRows:
-    """Run the pipeline over ``articles`` and extract the rows of every document table."""
+    """Run the pipeline over ``articles`` and extract the rows of every document table.
+
+    A document whose analysis fails is left out of every table and listed in ``failures``.
+    """
+    # presslake's own components (plain callables) report their errors per Doc; spaCy's
+    # trained components keep raising, since an error there is a bug, not a bad document.
+    errors = _ComponentErrors()
+    previous = nlp.default_error_handler
+    nlp.default_error_handler = errors
     out = AnalyzedRows.empty()
-    docs: Iterable[Doc] = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    for doc, article in zip(docs, articles, strict=True):
-        extract_rows(
-            doc,
-            article,
-            run_id=run_id,
-            ingested_at=ingested_at,
-            pipeline_version=pipeline_version,
-            into=out,
-        )
+    seen: set[int] = set()
+    try:
+        items = ((a.text, i) for i, a in enumerate(articles))
+        for doc, index in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+            article = articles[index]
+            seen.add(index)
+            one = AnalyzedRows.empty()
+            try:
+                extract_rows(
+                    doc,
+                    article,
+                    run_id=run_id,
+                    ingested_at=ingested_at,
+                    pipeline_version=pipeline_version,
+                    into=one,
+                )
+            except Exception as error:  # one bad document must not cost its batch
+                out.failures.append(
+                    _failure(article, f"extraction failed: {type(error).__name__}: {error}")
+                )
+                continue
+            out.extend(one)
+    finally:
+        nlp.default_error_handler = previous
+
+    for index, article in enumerate(articles):
+        if index not in seen:
+            out.failures.append(
+                _failure(article, errors.by_index.get(index, "dropped by the pipeline"))
+            )
     return out

@@ -313,7 +313,13 @@ def _relative_unit(mod: str, unit: str, anchor: date) -> TimeValue | None:
     return None
 
 
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366, "decade": 3660}
+
+
 def _shift(anchor: date, amount: int, unit: str) -> TimeValue | None:
+    # "52,000 weeks ago" and the like fall outside the calendar: no value rather than a crash.
+    if not 1 < anchor.year + amount * _UNIT_DAYS.get(unit, 0) / 365 < 9998:
+        return None
     if unit == "day":
         return _day(anchor + timedelta(days=amount))
     if unit == "week":
