@@ -68,6 +68,12 @@ _OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "dative", "xcomp", "ccomp", "a
 #: Prepositions that open a second complement of an object-frame cue ("described X as Y",
 #: "blamed X for Y", "urged X to Y"); others ("in a ruling", "on Thursday") are adjuncts.
 _OBJECT_PREPS = frozenset({"as", "for", "of", "to", "about", "into", "with"})
+#: Prepositions that introduce the content of a cue noun ("criticism of", "concern about").
+_NOUN_PREPS = frozenset({"about", "of", "on", "for", "against", "over"})
+#: Verbs of saying proper, whose conjunct is a new attribution rather than more content.
+_SPEECH_LEMMAS = frozenset({"say", "add", "tell", "warn", "insist", "claim", "write", "state"})
+#: Dependencies of a comma-set aside at the end of a content ("..., which ...").
+_ASIDE_DEPS = frozenset({"relcl", "appos", "advcl", "acl"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
 _PRONOUN_TAGS = frozenset({"PRP", "PRP$"})
 _EDGE_PUNCT = " \t\n\r,.;:—–-"
@@ -223,6 +229,9 @@ _NON_ATTRIBUTION = frozenset(
 )
 
 
+_CUE_POS = frozenset({"VERB", "NOUN", "ADJ"})
+
+
 class CueLexiconError(ValueError):
     """The cue lexicon file is malformed."""
 
@@ -233,7 +242,7 @@ class Cue:
 
     Attributes:
         lemma: Lemma of the cue word.
-        pos: ``VERB`` or ``NOUN``.
+        pos: ``VERB``, ``NOUN`` or ``ADJ``.
         frames: Complement frames: ``c`` clausal, ``x`` infinitival, ``o`` object and rest.
         confidence: Base confidence of an attribution through this cue.
     """
@@ -261,9 +270,9 @@ def load_cues(text: str | None = None) -> dict[tuple[str, str], Cue]:
     for n, row in enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter="\t")):
         if n == 0 and row and row[0] == "lemma":
             continue
-        if len(row) != 4 or row[1] not in {"VERB", "NOUN"} or not set(row[2]) <= set("cxo"):
+        if len(row) != 4 or row[1] not in _CUE_POS or not set(row[2]) <= set("cxo"):
             raise CueLexiconError(
-                f"quote cue row {row!r} must be 'lemma<TAB>VERB|NOUN<TAB>frames(c/x/o)"
+                f"quote cue row {row!r} must be 'lemma<TAB>VERB|NOUN|ADJ<TAB>frames(c/x/o)"
                 "<TAB>confidence'"
             )
         try:
@@ -564,8 +573,8 @@ def _attribution_frame(token: Token) -> Cue | None:
 def _cue_of(token: Token, cues: dict[tuple[str, str], Cue]) -> Cue | None:
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         return cues.get((token.lemma_.lower(), "VERB"))
-    if token.pos_ == "NOUN":
-        return cues.get((token.lemma_.lower(), "NOUN"))
+    if token.pos_ in {"NOUN", "ADJ"}:
+        return cues.get((token.lemma_.lower(), token.pos_))
     return None
 
 
@@ -578,13 +587,15 @@ def _cue_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
-def _content_bounds(cue: Token, entry: Cue) -> tuple[int, int] | None:
+def _content_bounds(
+    cue: Token, entry: Cue, cues: dict[tuple[str, str], Cue] | None = None
+) -> tuple[int, int] | None:
     """Token bounds of the content governed by ``cue`` under the frames of ``entry``."""
     children = list(cue.children)
     if "c" in entry.frames:
         for child in children:
             if child.dep_ == "ccomp":
-                return child.left_edge.i, _clause_end(child, cue)
+                return child.left_edge.i, _clause_end(child, cue, cues)
         if cue.dep_ == "parataxis":
             head = cue.head
             return _minus(head.left_edge.i, head.right_edge.i + 1, cue)
@@ -593,28 +604,33 @@ def _content_bounds(cue: Token, entry: Cue) -> tuple[int, int] | None:
             if child.dep_ == "xcomp" and child.i > cue.i:
                 return child.left_edge.i, child.right_edge.i + 1
     if "o" in entry.frames:
-        rights = [
-            child
-            for child in children
-            if child.i > cue.i
-            and child.dep_ in _OBJECT_DEPS
-            and not (child.dep_ == "prep" and child.lower_ == "by")
-        ]
+        rights: list[Token] = []
+        for child in cue.rights:
+            if child.dep_ in _OBJECT_DEPS and not (
+                child.dep_ == "prep" and child.lower_ not in _OBJECT_PREPS
+            ):
+                rights.append(child)
+            elif rights and child.dep_ not in {"prt", "advmod"}:
+                break
         if rights:
             return rights[0].left_edge.i, rights[-1].right_edge.i + 1
     return None
 
 
-def _clause_end(clause: Token, cue: Token) -> int:
+def _clause_end(clause: Token, cue: Token, cues: dict[tuple[str, str], Cue] | None = None) -> int:
     """Token end of a clausal complement, cut before a conjoined report verb of the same
-    speaker that the parser attached inside it ("said that A and suggested that B")."""
+    speaker that the parser attached inside it ("said that A and suggested that B", "said
+    A and issued a statement warning ...")."""
     end = clause.right_edge.i + 1
     for child in clause.rights:
         if (
             child.dep_ == "conj"
             and _subject(child) is None
             and child.i > cue.i
-            and any(c.dep_ == "ccomp" for c in child.children)
+            and (
+                any(c.dep_ == "ccomp" for c in child.children)
+                or (cues is not None and _reports(child, cues))
+            )
         ):
             start = child.left_edge.i
             doc = clause.doc
@@ -622,6 +638,39 @@ def _clause_end(clause: Token, cue: Token) -> int:
                 start -= 1
             return start
     return end
+
+
+def _drop_aside(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
+    """``bounds`` without a comma-set aside that closes them: a non-restrictive relative
+    clause or apposition ("..., which forced her to leave", "NATO, the existing alliance")
+    or a participial adjunct ("..., encouraging his supporters to ...").
+
+    Such asides are the writer's, not the source's; PolNeAR's annotators mostly leave them
+    out of the content span (Newell et al. 2018).
+    """
+    start, end = bounds
+    for i in range(start + 2, end - 1):
+        if doc[i - 1].text != ",":
+            continue
+        node = doc[i]
+        while node.head.i != node.i and node.head.left_edge.i == i:
+            node = node.head
+        if node.left_edge.i != i or node.right_edge.i + 1 < end:
+            continue
+        if node.dep_ in _ASIDE_DEPS and start <= node.head.i < i - 1:
+            return start, i - 1
+    return start, end
+
+
+def _reports(verb: Token, cues: dict[tuple[str, str], Cue]) -> bool:
+    """Whether ``verb`` is itself a speech verb of the lexicon or takes a cue noun that
+    carries a speech verb as its object ("issued a statement warning ...")."""
+    if verb.lemma_.lower() in _SPEECH_LEMMAS:
+        return True
+    for child in verb.children:
+        if child.dep_ == "dobj" and _cue_of(child, cues) is not None:
+            return any(c.dep_ == "acl" and _cue_of(c, cues) is not None for c in child.children)
+    return False
 
 
 def _minus(start: int, end: int, cue: Token) -> tuple[int, int]:
@@ -781,6 +830,10 @@ class QuoteExtractor:
     # -- reported speech from the parse -------------------------------------------------------
 
     def _reported(self, token: Token, entry: Cue) -> _Draft | None:
+        if entry.pos == "NOUN":
+            return self._noun_reported(token, entry)
+        if entry.pos == "ADJ":
+            return self._stance(token, entry)
         if entry.pos != "VERB":
             return None
         if "c" not in entry.frames and any(
@@ -789,7 +842,7 @@ class QuoteExtractor:
             # "vowed to attack ...": an infinitive of a non-speech cue is the content of
             # another attribution, not one of its own.
             return None
-        bounds = _content_bounds(token, entry)
+        bounds = _content_bounds(token, entry, self.cues)
         doc = token.doc
         speaker = _speaker_token(token, self.cues)
         if bounds is None and speaker is None and "c" in entry.frames:
@@ -799,7 +852,12 @@ class QuoteExtractor:
                 bounds = (_sent_bounds(token)[0], content_end)
         if bounds is None:
             return None
-        if sum(1 for t in doc[bounds[0] : bounds[1]] if not t.is_punct) < 2:
+        bounds = _drop_aside(doc, bounds)
+        words = [t for t in doc[bounds[0] : bounds[1]] if not t.is_punct]
+        if len(words) < 2 and not (
+            # a named object is a content of its own ("endorsed Clinton", "attacked Machado")
+            len(words) == 1 and words[0].dep_ == "dobj" and words[0].ent_type_ in _SOURCE_ENTS
+        ):
             return None
         start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
         if end <= start:
@@ -814,6 +872,93 @@ class QuoteExtractor:
             cue=_char_bounds(doc, (cue_start, cue_end)),
             cue_token=token.i,
             confidence=confidence,
+        )
+
+    def _noun_reported(self, token: Token, entry: Cue) -> _Draft | None:
+        """A cue noun with its content: "X's claim that ...", "his disdain for ...",
+        "critics voiced concern about ...".
+
+        The content is an appositive "that" clause (frame ``c``) or the object of a
+        preposition (frame ``o``); the speaker is a source-like possessor or the subject of
+        the verb the noun is the object of. After the nominal attributions of PARC 3.0
+        (Pareti 2016) and the noun cues of PolNeAR.
+        """
+        bounds: tuple[int, int] | None = None
+        for child in token.rights:
+            if (
+                "c" in entry.frames
+                and child.dep_ in {"acl", "ccomp"}
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            ):
+                bounds = child.left_edge.i, _clause_end(child, token)
+                break
+            if "o" in entry.frames and child.dep_ == "prep" and child.lower_ in _NOUN_PREPS:
+                obj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
+                if obj is not None:
+                    bounds = obj.left_edge.i, obj.right_edge.i + 1
+                    break
+        if bounds is None:
+            return None
+        speaker = _speaker_token(token, self.cues)
+        if speaker is None or not _source_like(speaker):
+            return None
+        doc = token.doc
+        bounds = _drop_aside(doc, bounds)
+        if bounds[1] - bounds[0] < 1 or doc[bounds[0] : bounds[1]].root.is_punct:
+            return None
+        start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
+        if end <= start:
+            return None
+        return _Draft(
+            start=start,
+            end=end,
+            kind="indirect",
+            speaker=_char_bounds(doc, _np_bounds(speaker)),
+            cue=_char_bounds(doc, (token.i, token.i + 1)),
+            cue_token=token.i,
+            confidence=entry.confidence * 0.8,
+        )
+
+    def _stance(self, token: Token, entry: Cue) -> _Draft | None:
+        """An adjective of stance with a clausal complement: "X is sure that ...", "was
+        confident (that) ...", "it is clear that ...".
+
+        The adjective is the predicate (``acomp``) of a copula; the clause hangs from the
+        adjective or from the copula after it. The speaker is the copula's source-like
+        subject; an expletive "it" gives a sourceless attribution. After the stance
+        adjectives of Biber et al. (1999, "Longman Grammar", 9.4.5) that PolNeAR marks as
+        cues.
+        """
+        if token.dep_ != "acomp":
+            return None
+        head = token.head
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if clause is None:
+            clause = next((c for c in head.rights if c.dep_ == "ccomp" and c.i > token.i), None)
+        if clause is None or clause.pos_ not in {"VERB", "AUX"}:
+            return None
+        subject = _subject(head)
+        if subject is None:
+            return None
+        if subject.dep_ == "nsubj" and subject.lower_ == "it":
+            speaker: Token | None = None
+        elif _source_like(subject):
+            speaker = subject
+        else:
+            return None
+        doc = token.doc
+        bounds = _drop_aside(doc, (clause.left_edge.i, _clause_end(clause, token)))
+        if sum(1 for t in doc[bounds[0] : bounds[1]] if not t.is_punct) < 3:
+            return None
+        start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
+        return _Draft(
+            start=start,
+            end=end,
+            kind="indirect",
+            speaker=_char_bounds(doc, _np_bounds(speaker)) if speaker is not None else None,
+            cue=_char_bounds(doc, (token.i, token.i + 1)),
+            cue_token=token.i,
+            confidence=entry.confidence * (0.8 if speaker is not None else 0.6),
         )
 
     def _according(self, token: Token) -> _Draft | None:

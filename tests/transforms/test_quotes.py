@@ -69,6 +69,7 @@ def test_cue_lexicon_loads_and_rejects_bad_rows() -> None:
     cues = load_cues()
     assert cues[("say", "VERB")].frames == "c"
     assert ("statement", "NOUN") in cues
+    assert cues[("sure", "ADJ")].frames == "c"
     with pytest.raises(CueLexiconError, match="frames"):
         load_cues("say\tVERB\tz\t0.9\n")
     with pytest.raises(CueLexiconError, match="not a number"):
@@ -246,6 +247,111 @@ def test_general_constructions(
     assert record.speaker_text == speaker
     assert record.cue_text == cue
     assert record.kind == kind
+
+
+REFERENCE_SENTENCE = (
+    "South Korea's Joint Chiefs of Staff said North Korea again flew trash-laden balloons "
+    'toward the South early Monday and issued a statement warning the North "not to test '
+    "our military's patience any further.\""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue", "kind"),
+    [
+        # a cue noun with an appositive "that" clause and a possessor source
+        (
+            "Republicans dismissed Clinton's claim that the emails were never classified.",
+            "that the emails were never classified",
+            "Clinton's",
+            "claim",
+            "indirect",
+        ),
+        # a cue noun with a prepositional content, the speaker the subject of its verb
+        (
+            "The senator voiced concern about the cost of the program.",
+            "the cost of the program",
+            "The senator",
+            "concern",
+            "indirect",
+        ),
+        (
+            "Trump's disdain for super PACs is well known.",
+            "super PACs",
+            "Trump's",
+            "disdain",
+            "indirect",
+        ),
+        # stance adjectives: a source-like subject, or an expletive "it" with no source
+        (
+            "Officials were confident that the vote would pass.",
+            "that the vote would pass",
+            "Officials",
+            "confident",
+            "indirect",
+        ),
+        (
+            "It is clear that the deal will not survive the election.",
+            "that the deal will not survive the election",
+            None,
+            "clear",
+            "indirect",
+        ),
+        # an object-frame cue whose content is a single named object
+        (
+            "Obama endorsed Clinton at a rally in Philadelphia.",
+            "Clinton",
+            "Obama",
+            "endorsed",
+            "indirect",
+        ),
+        # a comma-set relative clause closing the content is the writer's aside
+        (
+            "Aides said the plan would pass, which surprised few.",
+            "the plan would pass",
+            "Aides",
+            "said",
+            "indirect",
+        ),
+        # an object-frame content stops at a comma-set participle of the writer
+        (
+            "The spokesman criticized the ruling, saying it ignored the evidence.",
+            "the ruling",
+            "The spokesman",
+            "criticized",
+            "indirect",
+        ),
+        # the reference article: the reported clause ends before the conjoined statement,
+        # whose quotation is a direct quote of the same speaker
+        (
+            REFERENCE_SENTENCE,
+            "North Korea again flew trash-laden balloons toward the South early Monday",
+            "South Korea's Joint Chiefs of Staff",
+            "said",
+            "indirect",
+        ),
+        (
+            REFERENCE_SENTENCE,
+            '"not to test our military\'s patience any further."',
+            "South Korea's Joint Chiefs of Staff",
+            "warning",
+            "direct",
+        ),
+    ],
+)
+def test_nominal_and_stance_constructions(
+    nlp: Language, text: str, content: str, speaker: str | None, cue: str, kind: str
+) -> None:
+    record = _find(_quotes(nlp, text), content)
+    assert record.text == content
+    assert record.speaker_text == speaker
+    assert record.cue_text == cue
+    assert record.kind == kind
+
+
+def test_reference_sentence_gives_two_attributions(nlp: Language) -> None:
+    records = _quotes(nlp, REFERENCE_SENTENCE)
+    assert sorted(r.kind for r in records) == ["direct", "indirect"]
 
 
 def test_long_attribution_between_quotes_splits_them(nlp: Language) -> None:
