@@ -29,9 +29,7 @@ class PipelineError(RuntimeError):
     """The pipeline could not be built (missing model, bad config)."""
 
 
-def load_config(
-    model: str = DEFAULT_MODEL, *, config_path: Path | None = None
-) -> Config:
+def load_config(model: str = DEFAULT_MODEL, *, config_path: Path | None = None) -> Config:
     """Read the pipeline config with ``[paths] model`` set to ``model``."""
     path = config_path or CONFIG_PATH
     return spacy.util.load_config(path, overrides={"paths.model": model}, interpolate=True)
