@@ -14,6 +14,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from thinc.api import Config, NumpyOps, set_current_ops
+from threadpoolctl import threadpool_limits
 
 # Importing the component modules registers their factories with spaCy.
 import transforms.entities
