@@ -21,7 +21,7 @@ $(BIN)/presslake: pyproject.toml requirements.lock
 install: $(BIN)/presslake
 
 run: install
-	$(BIN)/presslake run samples/articles/ --warehouse $(WAREHOUSE)
+	$(BIN)/presslake run samples/articles/ --warehouse $(WAREHOUSE) --published-at 2024-11-18
 	$(BIN)/presslake status --warehouse $(WAREHOUSE)
 
 test: install

@@ -415,7 +415,8 @@ def correct_span(doc: Doc, start: int, end: int, label: str, gaz: Gazetteer) -> 
 
     Drops leading determiners and quote marks, leading titles of people ("President"),
     trailing possessives and quote marks, and numbers at either end; splits at line breaks and
-    spaced dashes (CoNLL-style "Romania - Cosmin Contra").
+    spaced dashes (CoNLL-style "Romania - Cosmin Contra"); drops names written all in lower
+    case.
     """
     spans: list[Span] = []
     for lo, hi in _pieces(doc, start, end):
@@ -428,9 +429,14 @@ def correct_span(doc: Doc, start: int, end: int, label: str, gaz: Gazetteer) -> 
                 break
         while hi > lo and _drop_trailing(doc[hi - 1], label):
             hi -= 1
-        if hi > lo:
+        if hi > lo and not (label in _CASED_LABELS and doc[lo:hi].text.islower()):
             spans.append(Span(doc, lo, hi, label=label))
     return spans
+
+
+#: Names are written with a capital: an all-lowercase span with one of these labels is a
+#: model error on a common word or abbreviation (Reuters' "cts", "mln"), not an entity.
+_CASED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT"})
 
 
 def _drop_leading(token: Token, label: str) -> bool:

@@ -329,3 +329,15 @@ def test_entity_spans_are_valid(nlp: Language) -> None:
         assert ent.text == ent.text.strip()
     places = {m.text: m.entity_key for m in doc._.pl_mentions}
     assert places.get("LONDON") == "GPE|london"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shr 35 cts vs 28 cts, net income rose to 4.5 mln dlrs.",
+        "Qtly div 15 cts vs 15 cts prior, pay April 10.",
+    ],
+)
+def test_lowercase_abbreviations_are_not_entities(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    assert not [m.text for m in doc._.pl_mentions if m.text.islower() and m.kind == "name"]
