@@ -184,7 +184,9 @@ class _progress_bars:
 @main.command()
 @click.argument("query")
 @click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table"
+)
 @click.option("--max-rows", type=int, default=200, show_default=True)
 def sql(query: str, warehouse: Path | None, fmt: str, max_rows: int) -> None:
     """Run QUERY on a read-only connection to the warehouse and print the result."""
@@ -209,6 +211,16 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> No
         click.echo(
             json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2)
         )
+        return
+    if fmt == "markdown":
+
+        def cell(value: Any) -> str:
+            return "NULL" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+        click.echo("| " + " | ".join(columns) + " |")
+        click.echo("|" + "---|" * len(columns))
+        for row in rows:
+            click.echo("| " + " | ".join(cell(v) for v in row) + " |")
         return
     if fmt == "csv":
         import csv

@@ -28,7 +28,7 @@ from flows.fetch import FeedState
 from flows.report import render_report
 from flows.settings import Settings
 from flows.sources import iter_inputs
-from flows.workers import AnalyzeJob, process_pool, run_job
+from flows.workers import AnalyzeJob, process_pool, run_job, warm_pool
 from schemas import SCHEMA_VERSION
 from schemas.staging import ARTICLES
 from transforms.nlp import pipeline_version
@@ -133,6 +133,14 @@ def ingest_sources(
 
     def flush() -> None:
         if pending:
+            if not outcome.parts and settings.n_process > 1 and settings.task_runner == "threads":
+                # there is NLP work: start the worker processes while ingest goes on
+                warm_pool(
+                    model=settings.model,
+                    fast_ops=settings.fast_ops,
+                    n_process=settings.n_process,
+                    config_path=str(settings.pipeline_config) if settings.pipeline_config else None,
+                )
             path = out_dir / f"part-{len(outcome.parts):05d}.parquet"
             write_parquet(_articles_table(pending), path)
             outcome.parts.append(str(path))
@@ -187,7 +195,9 @@ def analyze_part(
     if inline or n_process <= 1:
         counts, rejects = run_job(job)
     else:
-        pool = process_pool(model=job.model, fast_ops=job.fast_ops, n_process=n_process)
+        pool = process_pool(
+            model=job.model, fast_ops=job.fast_ops, n_process=n_process, config_path=job.config_path
+        )
         counts, rejects = pool.submit(run_job, job).result()
     for reject in rejects:
         get_run_logger().warning("rejected %s: %s", reject["source_uri"], reject["detail"])

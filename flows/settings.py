@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     pipeline_config: Path | None = None
     n_process: int = Field(default_factory=_default_processes, ge=1)
     nlp_batch_size: int = Field(default=64, ge=1)
-    task_batch_size: int = Field(default=250, ge=1)
+    task_batch_size: int = Field(default=100, ge=1)
     max_bytes: int = Field(default=5_000_000, ge=1)
     fast_ops: bool = True
     lock_wait: float = Field(default=30.0, ge=0)

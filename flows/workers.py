@@ -94,26 +94,44 @@ def run_job(job: AnalyzeJob) -> tuple[dict[str, int], list[dict[str, str]]]:
     return counts, rejects
 
 
-def _warm(model: str, fast_ops: bool) -> None:
-    pipeline_for(model, fast_ops)
+def _warm(model: str, fast_ops: bool, config_path: str | None) -> None:
+    pipeline_for(model, fast_ops, config_path)
 
 
-_POOLS: dict[tuple[str, bool, int], ProcessPoolExecutor] = {}
+def _ready() -> bool:
+    return True
 
 
-def process_pool(*, model: str, fast_ops: bool, n_process: int) -> ProcessPoolExecutor:
+_POOLS: dict[tuple[str, bool, str | None, int], ProcessPoolExecutor] = {}
+
+
+def process_pool(
+    *, model: str, fast_ops: bool, n_process: int, config_path: str | None = None
+) -> ProcessPoolExecutor:
     """A long-lived pool of ``n_process`` spawned workers, each holding the pipeline."""
-    key = (model, fast_ops, n_process)
+    key = (model, fast_ops, config_path, n_process)
     pool = _POOLS.get(key)
     if pool is None:
         pool = ProcessPoolExecutor(
             max_workers=n_process,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm,
-            initargs=(model, fast_ops),
+            initargs=(model, fast_ops, config_path),
         )
         _POOLS[key] = pool
     return pool
+
+
+def warm_pool(
+    *, model: str, fast_ops: bool, n_process: int, config_path: str | None = None
+) -> None:
+    """Start the workers now (each loads the model) without waiting for them, so the
+    loading overlaps the rest of the ingest instead of delaying the first NLP task."""
+    pool = process_pool(
+        model=model, fast_ops=fast_ops, n_process=n_process, config_path=config_path
+    )
+    for _ in range(n_process):
+        pool.submit(_ready)
 
 
 @atexit.register

@@ -126,8 +126,17 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, doc_scope: str | None = None) 
         DataCheckError: on the first check with violations.
     """
     contract_check(con)
-    passed = ["contract_columns_present"]
-    for check in build_checks(doc_scope=doc_scope):
+    return ["contract_columns_present", *run_named_checks(con, build_checks(doc_scope=doc_scope))]
+
+
+def run_named_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[str]:
+    """Run ``checks``; return their names.
+
+    Raises:
+        DataCheckError: on the first check with violations.
+    """
+    passed = []
+    for check in checks:
         rows = con.execute(check.sql + " LIMIT 20").fetchall()
         if rows:
             raise DataCheckError(check.name, rows)

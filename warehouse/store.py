@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from schemas import DOCUMENT_TABLES, TABLES
 from schemas.convert import rows_to_table
-from warehouse.checks import run_checks
+from warehouse.checks import build_checks, run_checks, run_named_checks
 from warehouse.ddl import all_ddl
 from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
@@ -208,6 +208,10 @@ class Warehouse:
         started = time.perf_counter()
         layout = self.layout
         layout.root.mkdir(parents=True, exist_ok=True)
+        if self.exists() and not self._staged_files(run_id):
+            # nothing to merge (a no-op re-run): record the run without copying the warehouse
+            passed = self._record_only(run_row, rejects)
+            return LoadResult(run_id, {}, passed, time.perf_counter() - started)
         next_db = layout.next_db
         if next_db.exists():
             next_db.unlink()
@@ -240,6 +244,32 @@ class Warehouse:
         _fsync_dir(layout.root)
         self._publish_staging(run_id)
         return LoadResult(run_id, counts, passed, time.perf_counter() - started)
+
+    def _staged_files(self, run_id: str) -> list[Path]:
+        return [
+            path
+            for table in DOCUMENT_TABLES
+            for path in self.layout.staged_table(run_id, table).glob("*.parquet")
+        ]
+
+    def _record_only(self, run_row: dict[str, Any], rejects: Sequence[dict[str, Any]]) -> list[str]:
+        """Add the ledger row and rejects of a run that changed no document, in place, in
+        one short transaction (readers wait at most that long)."""
+        con = duckdb.connect(str(self.layout.db))
+        try:
+            create_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            con.register("run_rejects", rows_to_table("rejects", list(rejects)))
+            con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
+            con.register("run_row", rows_to_table("runs", [dict(run_row, status="completed")]))
+            con.execute("DELETE FROM runs WHERE run_id = ?", [run_row["run_id"]])
+            con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
+            checks = [c for c in build_checks() if c.name.split(".")[0] in {"runs", "rejects"}]
+            passed = run_named_checks(con, checks)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        return passed
 
     def _merge(self, con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         for table in DOCUMENT_TABLES:
