@@ -34,7 +34,7 @@ from schemas.staging import ARTICLES
 from transforms.nlp import pipeline_version
 from transforms.types import Article, Reject
 from warehouse.lock import writer_lock
-from warehouse.store import KnownDocuments, Warehouse, write_parquet
+from warehouse.store import KnownDocuments, ReportFn, Warehouse, write_parquet
 
 ARTICLES_DIR = "_articles"
 
@@ -219,10 +219,11 @@ def load_run(
     run_row: dict[str, Any],
     rejects: list[dict[str, Any]],
     fault: str | None = None,
+    report: ReportFn | None = None,
 ) -> dict[str, Any]:
     """Merge the run's staged Parquet into the warehouse in one transaction, with checks."""
     result = Warehouse(warehouse_dir).load(
-        run_id=run_id, run_row=run_row, rejects=rejects, fault=fault
+        run_id=run_id, run_row=run_row, rejects=rejects, fault=fault, report=report
     )
     return {"counts": result.counts, "checks": result.checks_passed, "seconds": result.seconds}
 
@@ -354,6 +355,14 @@ def presslake_run(
         summary.status = "completed"
         run_row["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
         run_row["report"] = render_report(summary)
+
+        def final_report(checks: list[str], load_seconds: float, counts: dict[str, int]) -> str:
+            # rendered inside the load transaction, so the ledger keeps the whole report
+            summary.checks = checks
+            summary.table_counts = counts
+            timings["load"] = load_seconds
+            return render_report(summary)
+
         try:
             loaded = load_run(
                 str(settings.warehouse),
@@ -361,6 +370,7 @@ def presslake_run(
                 run_row=run_row,
                 rejects=rejects,
                 fault=fault,
+                report=final_report,
             )
         except Exception as err:
             summary.status = "failed"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +30,9 @@ from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
 
 PARQUET_COMPRESSION = "zstd"
+
+#: ``(checks passed, load seconds, table counts) -> markdown`` for the ledger row.
+ReportFn = Callable[[list[str], float, dict[str, int]], str]
 
 
 def view_sql() -> list[tuple[str, str]]:
@@ -187,6 +190,7 @@ class Warehouse:
         rejects: Sequence[dict[str, Any]],
         scope_docs: Sequence[str] = (),
         fault: str | None = None,
+        report: ReportFn | None = None,
     ) -> LoadResult:
         """Merge the staged Parquet of ``run_id`` into the warehouse in one transaction.
 
@@ -201,6 +205,8 @@ class Warehouse:
             rejects: ``rejects`` rows of the run.
             scope_docs: Unused; kept for callers that pass the run's doc ids.
             fault: Test hook: ``"before_commit"`` raises inside the transaction.
+            report: Renders the run's markdown report from the checks that passed, the load
+                time and the table counts, so the ledger row holds the whole report.
 
         Raises:
             DataCheckError: when a check fails (nothing is committed).
@@ -210,7 +216,7 @@ class Warehouse:
         layout.root.mkdir(parents=True, exist_ok=True)
         if self.exists() and not self._staged_files(run_id):
             # nothing to merge (a no-op re-run): record the run without copying the warehouse
-            passed = self._record_only(run_row, rejects)
+            passed = self._record_only(run_row, rejects, report=report, started=started)
             return LoadResult(run_id, {}, passed, time.perf_counter() - started)
         next_db = layout.next_db
         if next_db.exists():
@@ -230,6 +236,7 @@ class Warehouse:
             con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
             con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
             passed = run_checks(con, doc_scope="stg_documents")
+            _store_report(con, run_id, report, passed, started)
             if fault == "before_commit":
                 raise RuntimeError("fault injected before commit")
             con.execute("COMMIT")
@@ -252,7 +259,14 @@ class Warehouse:
             for path in self.layout.staged_table(run_id, table).glob("*.parquet")
         ]
 
-    def _record_only(self, run_row: dict[str, Any], rejects: Sequence[dict[str, Any]]) -> list[str]:
+    def _record_only(
+        self,
+        run_row: dict[str, Any],
+        rejects: Sequence[dict[str, Any]],
+        *,
+        report: ReportFn | None,
+        started: float,
+    ) -> list[str]:
         """Add the ledger row and rejects of a run that changed no document, in place, in
         one short transaction (readers wait at most that long)."""
         con = duckdb.connect(str(self.layout.db))
@@ -266,6 +280,7 @@ class Warehouse:
             con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
             checks = [c for c in build_checks() if c.name.split(".")[0] in {"runs", "rejects"}]
             passed = run_named_checks(con, checks)
+            _store_report(con, run_row["run_id"], report, passed, started)
             con.execute("COMMIT")
         finally:
             con.close()
@@ -328,6 +343,23 @@ class Warehouse:
             con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
         finally:
             con.close()
+
+
+def _store_report(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    report: ReportFn | None,
+    passed: list[str],
+    started: float,
+) -> None:
+    if report is None:
+        return
+    counts = {
+        t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+        for t in TABLES
+    }
+    text = report(passed, time.perf_counter() - started, counts)
+    con.execute("UPDATE runs SET report = ? WHERE run_id = ?", [text, run_id])
 
 
 def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:

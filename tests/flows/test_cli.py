@@ -83,6 +83,9 @@ def test_status_shows_ledger_and_counts(warehouse: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "completed" in result.output
     assert "entity_mentions" in result.output
+    # the ledger keeps the whole run report: timings of every stage and the checks
+    assert "load" in result.output and "nlp" in result.output
+    assert "passed" in result.output
 
 
 @pytest.mark.parametrize(
