@@ -69,6 +69,8 @@ _OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "dative", "xcomp", "ccomp", "a
 #: "blamed X for Y", "urged X to Y"); others ("in a ruling", "on Thursday") are adjuncts.
 _OBJECT_PREPS = frozenset({"as", "for", "of", "to", "about", "into", "with"})
 #: Prepositions that introduce the content of a cue noun ("criticism of", "concern about").
+#: Entity types of a prepositional object that dates or measures rather than reports.
+_TIME_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY"})
 _NOUN_PREPS = frozenset({"about", "of", "on", "for", "against", "over"})
 #: Verbs of saying proper, whose conjunct is a new attribution rather than more content.
 _SPEECH_LEMMAS = frozenset({"say", "add", "tell", "warn", "insist", "claim", "write", "state"})
@@ -607,7 +609,7 @@ def _content_bounds(
         rights: list[Token] = []
         for child in cue.rights:
             if child.dep_ in _OBJECT_DEPS and not (
-                child.dep_ == "prep" and child.lower_ not in _OBJECT_PREPS
+                child.dep_ == "prep" and not _content_prep(child)
             ):
                 rights.append(child)
             elif rights and child.dep_ not in {"prt", "advmod"}:
@@ -615,6 +617,20 @@ def _content_bounds(
         if rights:
             return rights[0].left_edge.i, rights[-1].right_edge.i + 1
     return None
+
+
+def _content_prep(prep: Token) -> bool:
+    """Whether the prepositional phrase ``prep`` can carry the content of an object-frame
+    cue ("spoke about X", "blamed X for Y") rather than name the addressee ("spoke to
+    reporters") or the time ("spoke for about five minutes")."""
+    if prep.lower_ not in _OBJECT_PREPS:
+        return False
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return True
+    if obj.ent_type_ in _TIME_ENTS:
+        return False
+    return not (prep.lower_ in {"to", "with"} and _source_like(obj))
 
 
 def _clause_end(clause: Token, cue: Token, cues: dict[tuple[str, str], Cue] | None = None) -> int:
@@ -735,11 +751,13 @@ class QuoteExtractor:
         cues: dict[tuple[str, str], Cue],
         *,
         max_partial_words: int = 6,
+        min_partial_words: int = 2,
         inherit_speaker: bool = True,
         general_frames: bool = True,
     ) -> None:
         self.cues = cues
         self.max_partial_words = max_partial_words
+        self.min_partial_words = min_partial_words
         self.inherit_speaker = inherit_speaker
         self.general_frames = general_frames
 
@@ -1071,9 +1089,14 @@ class QuoteExtractor:
                     return None
                 start, end = _governed_content(token, span.start, span.end)
                 start, end = _trim_chars(_text_of(doc), doc[start].idx, _end_char(doc, end))
+                start, end = min(start, q_start), max(end, q_end)
+                if len(_WORD.findall(_text_of(doc), start, end)) <= self.min_partial_words:
+                    # A scare-quoted word or two ("what he calls “hell”") is mostly the
+                    # writer's label, unannotated in PolNeAR unless a wider clause is content.
+                    return None
                 return _Draft(
-                    start=min(start, q_start),
-                    end=max(end, q_end),
+                    start=start,
+                    end=end,
                     kind="mixed",
                     speaker=_char_bounds(doc, _np_bounds(speaker)),
                     cue=_char_bounds(doc, _cue_bounds(token)),
@@ -1168,7 +1191,7 @@ class QuoteExtractor:
             if key not in best or d.confidence > best[key].confidence:
                 best[key] = d
         quotes: list[Quote] = []
-        for (start, end), d in sorted(best.items()):
+        for (start, end), d in _drop_nested(doc, sorted(best.items())):
             anchor = d.cue[0] if d.cue is not None else start
             quotes.append(
                 Quote(
@@ -1184,6 +1207,36 @@ class QuoteExtractor:
                 )
             )
         return quotes
+
+
+def _drop_nested(
+    doc: Doc, drafts: list[tuple[tuple[int, int], _Draft]]
+) -> Iterator[tuple[tuple[int, int], _Draft]]:
+    """``drafts`` (sorted by content bounds) without reported speech whose cue and content
+    both lie inside the content of another attribution, unless its cue is a verb of saying
+    proper ("Hwang said that she thinks it should be released"; "wants to" inside a
+    transcript line).
+
+    In the PolNeAR dev gold (Newell et al. 2018) a nested attitude or plan ("thinks",
+    "wants", "expects") is mostly left inside the outer content rather than annotated on
+    its own, while nested speech ("X said Kim insisted ...") is annotated.
+    """
+    outer: tuple[int, int] | None = None
+    for (start, end), d in drafts:
+        lo = min(start, d.cue[0]) if d.cue is not None else start
+        hi = max(end, d.cue[1]) if d.cue is not None else end
+        if (
+            d.kind != "direct"
+            and not (d.cue_token is not None and doc[d.cue_token].lemma_ in _SPEECH_LEMMAS)
+            and outer is not None
+            and outer[0] <= lo
+            and hi <= outer[1]
+            and (outer[0], outer[1]) != (start, end)
+        ):
+            continue
+        yield (start, end), d
+        if outer is None or end > outer[1]:
+            outer = (start, end)
 
 
 def _governed_content(cue: Token, q_start: int, q_end: int) -> tuple[int, int]:

@@ -466,3 +466,59 @@ def test_reference_article_quotes(
     if entity is not None:
         names = {m.entity_id: m.entity_name for m in doc._.pl_mentions}
         assert names.get(record.speaker_entity_id) == entity
+
+
+# --- precision filters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # an attitude verb inside reported content is part of the content, not a new report
+        ("The mayor said that she thinks the video should be released soon.", "thinks"),
+        # "spoke to X" names the addressee and "spoke for X" the time, neither the content
+        (
+            "Clinton communications director Jennifer Palmieri spoke to reporters on Friday.",
+            "spoke",
+        ),
+        ("The two women spoke for about five minutes.", "spoke"),
+        # a scare-quoted word with no complement around it is the writer's label
+        ("I’d rather live in what he calls “hell” than live in a world like that.", "calls"),
+    ],
+)
+def test_cue_gives_no_attribution(nlp: Language, text: str, absent: str) -> None:
+    assert [r for r in _quotes(nlp, text) if r.cue_text == absent] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"),
+    [
+        # the outer attribution keeps the nested attitude in its content
+        (
+            "The mayor said that she thinks the video should be released soon.",
+            "that she thinks the video should be released soon",
+            "The mayor",
+            "said",
+        ),
+        # "spoke about X": the object of the preposition is the content
+        (
+            "She spoke about her deep ties to black churches.",
+            "about her deep ties to black churches",
+            "She",
+            "spoke",
+        ),
+        # a nested verb of saying is an attribution of its own (PolNeAR nests them)
+        (
+            "The agency said Kim insisted Washington was using Ukraine as its “shock troops.”",
+            "Washington was using Ukraine as its “shock troops.”",
+            "Kim",
+            "insisted",
+        ),
+    ],
+)
+def test_nested_and_prepositional_attributions(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    record = _find([r for r in _quotes(nlp, text) if r.cue_text == cue], content)
+    assert record.text == content
+    assert record.speaker_text == speaker
