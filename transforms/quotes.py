@@ -877,7 +877,9 @@ class QuoteExtractor:
             len(words) == 1 and words[0].dep_ == "dobj" and words[0].ent_type_ in _SOURCE_ENTS
         ):
             return None
-        start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
+        text = _text_of(doc)
+        start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), token)
+        start, end = _trim_chars(text, start, end)
         if end <= start:
             return None
         cue_start, cue_end = _cue_bounds(token)
@@ -924,7 +926,9 @@ class QuoteExtractor:
         bounds = _drop_aside(doc, bounds)
         if bounds[1] - bounds[0] < 1 or doc[bounds[0] : bounds[1]].root.is_punct:
             return None
-        start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
+        text = _text_of(doc)
+        start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), token)
+        start, end = _trim_chars(text, start, end)
         if end <= start:
             return None
         return _Draft(
@@ -968,7 +972,11 @@ class QuoteExtractor:
         bounds = _drop_aside(doc, (clause.left_edge.i, _clause_end(clause, token)))
         if sum(1 for t in doc[bounds[0] : bounds[1]] if not t.is_punct) < 3:
             return None
-        start, end = _trim_chars(_text_of(doc), doc[bounds[0]].idx, _end_char(doc, bounds[1]))
+        text = _text_of(doc)
+        start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), token)
+        start, end = _trim_chars(text, start, end)
+        if end <= start:
+            return None
         return _Draft(
             start=start,
             end=end,
@@ -1002,7 +1010,9 @@ class QuoteExtractor:
             span_end = phrase[0]
         if span_end - span_start < 2:
             return None
-        start, end = _trim_chars(_text_of(doc), doc[span_start].idx, _end_char(doc, span_end))
+        text = _text_of(doc)
+        start, end = _clip_paragraph(text, doc[span_start].idx, _end_char(doc, span_end), token)
+        start, end = _trim_chars(text, start, end)
         if end <= start:
             return None
         return _Draft(
@@ -1049,6 +1059,11 @@ class QuoteExtractor:
                     else:
                         d.start, d.end = min(d.start, q_start), max(d.end, q_end)
                         d.kind = "mixed"
+                    if d.end <= q_end + 1 and d.speaker is not None:
+                        # A reported clause that closes on a quotation ("she said she felt
+                        # ... because “...,”"): a cueless quotation after it is the same
+                        # speaker's.
+                        previous = d
                 continue
             n_words = len(_WORD.findall(text, q_start, q_end))
             partial = (
@@ -1132,7 +1147,11 @@ class QuoteExtractor:
         cue = _nearest_cue(doc, q_start, q_end, cue_tokens, marks)
         if cue is not None:
             existing = by_cue.get(cue.i)
-            if existing is not None and existing.kind == "direct":
+            if (
+                existing is not None
+                and existing.kind == "direct"
+                and _joinable(existing.start, existing.end, q_start, q_end)
+            ):
                 existing.start, existing.end = (
                     min(existing.start, q_start),
                     max(existing.end, q_end),
@@ -1170,7 +1189,7 @@ class QuoteExtractor:
             self.inherit_speaker
             and previous is not None
             and previous.speaker is not None
-            and previous.kind == "direct"
+            and previous.kind in {"direct", "mixed"}
             and _paragraphs_apart(_text_of(doc), previous.end, q_start) <= 1
         ):
             return _Draft(
@@ -1295,6 +1314,14 @@ def _postposed_speaker(cue: Token) -> tuple[Token, int] | None:
     return doc[head], speaker[0] - 1
 
 
+def _joinable(start: int, end: int, q_start: int, q_end: int) -> bool:
+    """Whether a quotation ``[q_start, q_end)`` and a content ``[start, end)`` of the same
+    cue make one content: the words between them (the attribution, "“A,” she said. “B.”")
+    must not outweigh the quoted ones, or the joined span is mostly the writer's."""
+    gap = max(q_start - end, start - q_end, 0)
+    return gap < (q_end - q_start) + (end - start)
+
+
 def _covers_most(draft: _Draft, q_start: int, q_end: int) -> bool:
     """The draft's content is the quotation plus at most a complementiser or a few
     characters of punctuation ("that “...”")."""
@@ -1372,6 +1399,23 @@ def _sent_bounds(token: Token) -> tuple[int, int]:
     k = bisect.bisect_right(starts, token.i) - 1
     end = starts[k + 1] if k + 1 < len(starts) else len(doc)
     return starts[k], end
+
+
+def _clip_paragraph(text: str, start: int, end: int, cue: Token) -> tuple[int, int]:
+    """``[start, end)`` cut to the paragraph of ``cue``.
+
+    The parser sometimes runs a sentence across a paragraph break (a paragraph that opens
+    with a quotation mark: "... not say.\n\n''I have never ...,'' Mr. King told me."), and
+    a clausal complement read off it then swallows the paragraph before. Reported speech
+    does not cross paragraphs; quotations that do are joined by :meth:`_merge_marks`.
+    """
+    breaks = [match.end() for match in _PARAGRAPH_BREAK.finditer(text, start, cue.idx)]
+    if breaks:
+        start = breaks[-1]
+    after = _PARAGRAPH_BREAK.search(text, cue.idx, end)
+    if after is not None:
+        end = after.start()
+    return start, end
 
 
 def _paragraphs_apart(text: str, start: int, end: int) -> int:

@@ -522,3 +522,85 @@ def test_nested_and_prepositional_attributions(
     record = _find([r for r in _quotes(nlp, text) if r.cue_text == cue], content)
     assert record.text == content
     assert record.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # the parser runs the sentence across the paragraph break before the quotation
+        (
+            "Both Mr. King and Mr. Schultz say RT's management has never told them what to "
+            "say or not say.\n\n''I have never -- never -- been edited or had a show of mine "
+            "not run,'' Mr. King, 82, told me.",
+            "''I have never -- never -- been edited or had a show of mine not run,''",
+            "Mr. King",
+        ),
+        (
+            "That would prevent the kind of needless speculation that Mr. Trump has generated "
+            "from ever again being an issue in a national election.\n\n''I think Trump and all "
+            "candidates should do so,'' Douglas Holtz-Eakin, an economist and tax expert, told "
+            "me this week.",
+            "''I think Trump and all candidates should do so,''",
+            "Douglas Holtz-Eakin",
+        ),
+    ],
+)
+def test_content_stays_in_the_paragraph_of_its_cue(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    records = _quotes(nlp, text)
+    assert not [r for r in records if "\n\n" in r.text]
+    record = _find(records, content)
+    assert record.text == content
+    assert record.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "speaker"),
+    [
+        # same cue, long attribution between the quotations: two contents, not one span
+        (
+            "''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist who served as "
+            "director of the Congressional Budget Office and is now president of the American "
+            "Action Forum, a conservative, pro-growth advocacy group. ''It's anti-reform.''",
+            "''This isn't tax reform,''",
+            "''It's anti-reform.''",
+            "Douglas Holtz-Eakin",
+        ),
+    ],
+)
+def test_same_cue_quotes_split_by_a_long_attribution(
+    nlp: Language, text: str, first: str, second: str, speaker: str
+) -> None:
+    records = _quotes(nlp, text)
+    assert _find(records, first).text == first
+    assert _find(records, second).text == second
+    assert _find(records, second).speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # a cueless quotation after a reported clause that closes on a quote
+        (
+            "DuVernay said she felt the amendment was worth examining because “most people "
+            "don’t know about that loop-hole,” she said. “We have no context for the current "
+            "moment if we don’t know where we came from.”",
+            "“We have no context for the current moment if we don’t know where we came from.”",
+            "she",
+        ),
+        (
+            "Sen. Claire McCaskill scolded him: “The scientific community is almost monolithic "
+            "against you,” she said. “I don’t understand why you need to go there.”",
+            "“I don’t understand why you need to go there.”",
+            "she",
+        ),
+    ],
+)
+def test_cueless_quote_after_mixed_quote_inherits_speaker(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    record = _find(_quotes(nlp, text), content)
+    assert record.text == content
+    assert record.speaker_text == speaker
+    assert record.kind == "direct"
