@@ -7,6 +7,7 @@ Flows stay thin: they batch, retry, log and report. What a record is lives in
 from __future__ import annotations
 
 import json
+import queue
 import shutil
 import time
 import uuid
@@ -117,11 +118,13 @@ def ingest_sources(
     known: KnownDocuments,
     pipeline: str,
     feed_state: FeedState | None = None,
+    parts_queue: queue.Queue[str | None] | None = None,
 ) -> IngestOutcome:
     """Read, decode, clean and deduplicate every source; stage new articles as Parquet parts.
 
     Documents already in the warehouse with the same pipeline version are skipped here, so a
-    no-op re-run never reaches the NLP stage.
+    no-op re-run never reaches the NLP stage. With ``parts_queue``, each part's path is put
+    there as soon as it is written (then ``None`` at the end), so NLP starts during ingest.
     """
     logger = get_run_logger()
     out_dir = Path(staging_dir) / ARTICLES_DIR
@@ -145,6 +148,8 @@ def ingest_sources(
             write_parquet(_articles_table(pending), path)
             outcome.parts.append(str(path))
             pending.clear()
+            if parts_queue is not None:
+                parts_queue.put(str(path))
 
     for item in iter_inputs(
         sources,
@@ -177,6 +182,8 @@ def ingest_sources(
         if len(pending) >= settings.task_batch_size:
             flush()
     flush()
+    if parts_queue is not None:
+        parts_queue.put(None)
     logger.info(
         "ingest: %d seen, %d to analyse, %d unchanged, %d rejected",
         outcome.n_seen,
@@ -228,6 +235,17 @@ def load_run(
     return {"counts": result.counts, "checks": result.checks_passed, "seconds": result.seconds}
 
 
+def _next_part(parts: queue.Queue[str | None], ingest: Any) -> str | None:
+    """The next part ingest wrote, or ``None`` once ingest has finished (or failed)."""
+    while True:
+        try:
+            return parts.get(timeout=0.2)
+        except queue.Empty:
+            if ingest.state.is_final():
+                # ingest ended without its end marker (it failed): stop waiting for parts
+                return None
+
+
 def new_run_id(started_at: datetime) -> str:
     """A readable, unique run id."""
     return f"r{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -267,21 +285,9 @@ def presslake_run(
         feed_state = _feed_state(wh)
 
         t0 = time.perf_counter()
-        outcome = ingest_sources(
-            sources,
-            settings=settings,
-            staging_dir=str(staging),
-            published_at=published_at,
-            known=known,
-            pipeline=pipeline,
-            feed_state=feed_state,
-        )
-        timings["ingest"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        progress.report("nlp", 0, outcome.n_new + outcome.n_replaced)
-        jobs = [
-            AnalyzeJob(
+        def job_for(part: str) -> AnalyzeJob:
+            return AnalyzeJob(
                 articles_path=part,
                 staging_dir=str(staging),
                 part=Path(part).stem,
@@ -293,12 +299,36 @@ def presslake_run(
                 batch_size=settings.nlp_batch_size,
                 config_path=str(config_path) if config_path else None,
             )
-            for part in outcome.parts
-        ]
-        inline = settings.task_runner == "dask"
-        futures = [
-            analyze_part.submit(job, n_process=settings.n_process, inline=inline) for job in jobs
-        ]
+
+        ingest_args: dict[str, Any] = {
+            "settings": settings,
+            "staging_dir": str(staging),
+            "published_at": published_at,
+            "known": known,
+            "pipeline": pipeline,
+            "feed_state": feed_state,
+        }
+        futures: list[Any] = []
+        if settings.task_runner == "threads":
+            # NLP starts on each part as soon as ingest has written it
+            parts: queue.Queue[str | None] = queue.Queue()
+            # no task-level retry here: parts already handed to NLP must not be rewritten
+            ingest_future = ingest_sources.with_options(retries=0).submit(
+                sources, parts_queue=parts, **ingest_args
+            )
+            while (part := _next_part(parts, ingest_future)) is not None:
+                futures.append(
+                    analyze_part.submit(job_for(part), n_process=settings.n_process, inline=False)
+                )
+            outcome = ingest_future.result()
+        else:
+            outcome = ingest_sources(sources, **ingest_args)
+            futures = [
+                analyze_part.submit(job_for(part), n_process=settings.n_process, inline=True)
+                for part in outcome.parts
+            ]
+        timings["ingest"] = time.perf_counter() - t0
+        progress.report("nlp", 0, outcome.n_new + outcome.n_replaced)
         wait(futures)
         rows: Counter[str] = Counter()
         for future in futures:

@@ -34,7 +34,8 @@ def make_task_runner(settings: Settings) -> Any:
                 "dashboard_address": None,
             },
         )
-    return ThreadPoolTaskRunner(max_workers=max(1, settings.n_process))
+    # one thread for ingest, one per NLP worker process
+    return ThreadPoolTaskRunner(max_workers=settings.n_process + 1)
 
 
 def run_flow(
