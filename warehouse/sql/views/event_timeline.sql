@@ -17,7 +17,8 @@ WITH actor AS (
 )
 SELECT
     coalesce(ev.event_date, CAST(d.published_at AS DATE)) AS date,
-    ev.event_date IS NOT NULL AS date_from_text,
+    CASE WHEN ev.event_date IS NULL THEN 'published' ELSE ev.date_precision END
+        AS date_precision,
     ev.date_text,
     a.actor,
     ev.event_type,
