@@ -136,7 +136,7 @@ def ingest_sources(
 
     def flush() -> None:
         if pending:
-            if not outcome.parts and settings.n_process > 1 and settings.task_runner == "threads":
+            if not outcome.parts and settings.task_runner == "threads":
                 # there is NLP work: start the worker processes while ingest goes on
                 warm_pool(
                     model=settings.model,
@@ -199,7 +199,9 @@ def analyze_part(
     job: AnalyzeJob, *, n_process: int, inline: bool
 ) -> tuple[dict[str, int], list[dict[str, str]]]:
     """Run the NLP pipeline and every extractor over one part of articles."""
-    if inline or n_process <= 1:
+    # NLP runs in worker processes even with n_process=1, so ingest (in this process) and NLP
+    # overlap without contending for one interpreter lock
+    if inline:
         counts, rejects = run_job(job)
     else:
         pool = process_pool(
