@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from transforms.decode import DecodeError, decode_bytes
+from transforms.errors import InputError
 from transforms.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
 from transforms.html import html_fragment_to_text
 from transforms.ingest import IngestError, article_from_html, make_article, parse_date
@@ -74,18 +75,13 @@ class FetchSettings:
     fetch_item_pages: bool = True
 
 
-class FetchError(Exception):
+class FetchError(InputError):
     """A URL that could not be fetched.
 
     Attributes:
         reason: ``fetch_failed`` or ``too_large``.
         detail: One sentence naming the URL and the problem.
     """
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +313,7 @@ def iter_url(
             max_bytes=max_bytes,
         )
     except FetchError as exc:
-        yield Reject(url, exc.reason, exc.detail)
+        yield exc.to_reject(url)
         return
     if result.not_modified:
         logger.info("%s: not modified since the last run", url)
@@ -347,7 +343,7 @@ def iter_url(
             )
         except (DecodeError, IngestError) as exc:
             complete = False
-            yield Reject(url, exc.reason, exc.detail)
+            yield exc.to_reject(url)
     if feed_state is not None and complete:
         # Only when everything was ingested: a 304 next time must not hide a failed item.
         feed_state.set_validators(url, etag=result.etag, last_modified=result.last_modified)
@@ -373,7 +369,7 @@ def _iter_feed(
     try:
         feed = parse_feed(result.content, url=result.url)
     except FeedError as exc:
-        yield Reject(url, exc.reason, exc.detail)
+        yield exc.to_reject(url)
         return
     for index, item in enumerate(feed.items):
         key = item.key

@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 import charset_normalizer
 
+from transforms.errors import InputError
+
 __all__ = ["DecodeError", "DecodedText", "decode_bytes", "is_binary", "normalize_text"]
 
 #: (magic prefix, file kind) of common binary formats that are not articles.
@@ -78,18 +80,13 @@ _STRIP = re.compile(
 )
 
 
-class DecodeError(ValueError):
+class DecodeError(InputError, ValueError):
     """Bytes that cannot become text.
 
     Attributes:
         reason: ``binary`` or ``undecodable`` (a :class:`transforms.types.Reject` code).
         detail: One sentence naming the input and the problem.
     """
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
 
 
 class DecodedText(NamedTuple):

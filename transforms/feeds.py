@@ -13,6 +13,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from transforms.errors import InputError
+
 __all__ = ["Feed", "FeedError", "FeedItem", "looks_like_feed", "parse_feed"]
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -20,18 +22,13 @@ _XML_TYPES = ("application/xml", "text/xml")
 _ROOT_SNIFF = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
 
 
-class FeedError(ValueError):
+class FeedError(InputError, ValueError):
     """A feed that cannot be read.
 
     Attributes:
         reason: ``malformed``.
         detail: One sentence naming the feed and the problem.
     """
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 from transforms.clean import clean_text
 from transforms.decode import DecodedText, DecodeError, decode_bytes, normalize_text
+from transforms.errors import InputError
 from transforms.html import extract_html
 from transforms.ids import doc_id_for
 from transforms.types import Article, Reject
@@ -73,22 +74,13 @@ _DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
 _EPOCH_MAX_S = 4_102_444_800
 
 
-class IngestError(ValueError):
+class IngestError(InputError, ValueError):
     """An input that cannot become an article.
 
     Attributes:
         reason: Machine-readable code (see :class:`transforms.types.Reject`).
         detail: One sentence naming the input and the problem.
     """
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-    def to_reject(self, source_uri: str) -> Reject:
-        """The :class:`Reject` row for this error."""
-        return Reject(source_uri=source_uri, reason=self.reason, detail=self.detail)
 
 
 # --- dates ----------------------------------------------------------------------------------
