@@ -47,6 +47,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evaluation.jsonl import read_jsonl
+
 # Prefect reads its settings at import: the offline defaults must be set before any import.
 PREFECT_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -83,18 +85,6 @@ TARGETS = {
 
 
 # -- input ---------------------------------------------------------------------------------
-def read_records(path: Path, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """The JSON records of a JSONL file (the first ``limit`` ones)."""
-    out: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                out.append(json.loads(line))
-                if limit is not None and len(out) >= limit:
-                    break
-    return out
-
-
 def count_words(texts: Sequence[str]) -> int:
     """Whitespace-split tokens of ``texts``: the one word count of every figure."""
     return sum(len(text.split()) for text in texts)
@@ -317,7 +307,7 @@ def bare_in_child(
 
 def _bare_child_main(spec_json: str) -> None:
     spec = json.loads(spec_json)
-    records = read_records(Path(spec.pop("data_file")), limit=spec.pop("limit"))
+    records = read_jsonl(Path(spec.pop("data_file")), limit=spec.pop("limit"))
     result = bare_pipe([r["text"] for r in records], **spec)
     print(json.dumps(result))
 
@@ -613,7 +603,7 @@ def render_table(result: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement of one invocation; returns the result dict."""
     data_file = Path(args.data) / SAMPLE if Path(args.data).is_dir() else Path(args.data)
-    records = read_records(data_file, limit=args.limit)
+    records = read_jsonl(data_file, limit=args.limit)
     words = count_words([r["text"] for r in records])
     result: dict[str, Any] = {
         "input": {"file": str(data_file), "articles": len(records), "words": words},

@@ -16,7 +16,6 @@ B-cubed follows Bagga & Baldwin (1998), "Algorithms for scoring coreference chai
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from evaluation.jsonl import read_jsonl
 from transforms.entities import Mention
 
 #: OntoNotes label -> CoNLL-2003 label; labels not listed are not entities in CoNLL.
@@ -113,18 +113,6 @@ class EntityEval:
     n_entities_one_id: int = 0
     n_gold_mentions: int = 0
     n_found_mentions: int = 0
-
-
-def read_jsonl(path: Path, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Read at most ``limit`` records of a JSONL file."""
-    records: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if limit is not None and len(records) >= limit:
-                break
-            if line.strip():
-                records.append(json.loads(line))
-    return records
 
 
 def detect_format(record: dict[str, Any]) -> str:

@@ -15,7 +15,6 @@ out (a prediction on one is neither right nor wrong); the all-class recall is re
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -26,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from evaluation.jsonl import read_jsonl
 from transforms.events import EventExtractor, EventMention, event_mentions
 
 EXCLUDED_CLASSES = frozenset({"SPEECH_COGNITIVE", "GRAMMATICAL"})
@@ -177,18 +177,6 @@ def svo_baseline(extractor: EventExtractor) -> Callable[[Doc], list[Predicted]]:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def read_records(path: Path, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Read JSONL records (at most ``limit``)."""
-    records: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                records.append(json.loads(line))
-            if limit is not None and len(records) >= limit:
-                break
-    return records
 
 
 def detect_format(records: list[dict[str, Any]]) -> str:
@@ -420,4 +408,4 @@ def report(evaluation: Evaluation) -> str:
 
 def run(gold: Path, *, nlp: Language, limit: int | None = None) -> str:
     """Evaluate events on the gold file ``gold`` (MEANTIME or PLOVER JSONL); return the report."""
-    return report(evaluate(read_records(gold, limit=limit), nlp=nlp))
+    return report(evaluate(read_jsonl(gold, limit=limit), nlp=nlp))

@@ -8,7 +8,6 @@ the corpus's own annotation of relative expressions.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from typing import Any
 
 from spacy.language import Language
 
+from evaluation.jsonl import read_jsonl
 from transforms.timex import extract_time_expressions
 
 
@@ -56,18 +56,6 @@ class TimeScores:
     def precision(self) -> float:
         """Predicted expressions that overlap a gold one."""
         return self.n_predicted_matched / self.n_predicted if self.n_predicted else 0.0
-
-
-def read_gold(path: Path, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Read MEANTIME JSONL records (documents with ``timex`` and ``date``)."""
-    records: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                records.append(json.loads(line))
-            if limit is not None and len(records) >= limit:
-                break
-    return records
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -139,4 +127,4 @@ def report(scores: TimeScores, *, max_errors: int = 25) -> str:
 
 def run(gold: Path, *, nlp: Language, limit: int | None = None) -> str:
     """Evaluate time values on the MEANTIME JSONL file ``gold``; return the report."""
-    return report(evaluate(read_gold(gold, limit=limit), nlp=nlp))
+    return report(evaluate(read_jsonl(gold, limit=limit), nlp=nlp))

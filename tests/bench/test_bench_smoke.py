@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from evaluation.jsonl import read_jsonl
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "throughput.py"
 
@@ -58,10 +60,10 @@ def test_words_are_whitespace_tokens(bench: ModuleType) -> None:
 def test_scaled_copies_have_new_ids_and_texts(
     bench: ModuleType, sample_file: Path, tmp_path: Path
 ) -> None:
-    records = bench.read_records(sample_file)
+    records = read_jsonl(sample_file)
     assert len(records) == len(ARTICLES)
     n, words = bench.write_jsonl(bench.scaled_records(records, 3), tmp_path / "x3.jsonl")
-    copies = bench.read_records(tmp_path / "x3.jsonl")
+    copies = read_jsonl(tmp_path / "x3.jsonl")
     assert n == len(copies) == 3 * len(ARTICLES)
     assert len({c["id"] for c in copies}) == len({c["text"] for c in copies}) == n
     assert words == bench.count_words([c["text"] for c in copies])
@@ -76,7 +78,7 @@ def test_rss_sampler_sees_this_process(bench: ModuleType) -> None:
 
 
 def test_bare_pipe_counts_every_text(bench: ModuleType, sample_file: Path) -> None:
-    texts = [r["text"] for r in bench.read_records(sample_file)]
+    texts = [r["text"] for r in read_jsonl(sample_file)]
     result = bench.bare_pipe(texts, fast_ops=True, batch_size=2, n_process=1, warmup=1)
     assert result["texts"] == len(ARTICLES)
     assert result["words"] == bench.count_words(texts)
@@ -139,7 +141,7 @@ def test_ratios_and_table_render(bench: ModuleType) -> None:
 def test_timed_flow_runs_and_reruns(
     bench: ModuleType, prefect_harness: None, sample_file: Path, tmp_path: Path
 ) -> None:
-    words = bench.count_words([r["text"] for r in bench.read_records(sample_file)])
+    words = bench.count_words([r["text"] for r in read_jsonl(sample_file)])
     kwargs = {"warehouse": tmp_path / "wh", "n_process": 1, "words": words}
     full = bench.timed_flow("full", [str(sample_file)], **kwargs)
     noop = bench.timed_flow("noop", [str(sample_file)], **kwargs)

@@ -8,6 +8,7 @@ import pytest
 
 from evaluation import events as eval_events
 from evaluation import time as eval_time
+from evaluation.jsonl import read_jsonl
 
 MEANTIME = Path("events/meantime_eso/meantime_eso_dev.jsonl")
 PLOVER = Path("events/plover/plover_gsr_dev.jsonl")
@@ -23,7 +24,7 @@ def test_detect_format() -> None:
 
 
 def test_meantime_events(nlp, shared_data: Path) -> None:
-    records = eval_events.read_records(shared_data / MEANTIME, limit=6)
+    records = read_jsonl(shared_data / MEANTIME, limit=6)
     result = eval_events.evaluate(records, nlp=nlp)
     ours, baseline = result.systems
     assert result.format == "meantime"
@@ -36,13 +37,13 @@ def test_plover_events(nlp, shared_data: Path) -> None:
     report = eval_events.run(shared_data / PLOVER, nlp=nlp, limit=30)
     assert "PLOVER gold records: 30 sentences" in report
     assert "svo-baseline" in report
-    result = eval_events.evaluate(eval_events.read_records(shared_data / PLOVER, limit=30), nlp=nlp)
+    result = eval_events.evaluate(read_jsonl(shared_data / PLOVER, limit=30), nlp=nlp)
     ours, baseline = result.systems
     assert ours.accuracy >= 0.6 and ours.accuracy >= baseline.accuracy
 
 
 def test_time_values(nlp, shared_data: Path) -> None:
-    scores = eval_time.evaluate(eval_time.read_gold(shared_data / MEANTIME, limit=12), nlp=nlp)
+    scores = eval_time.evaluate(read_jsonl(shared_data / MEANTIME, limit=12), nlp=nlp)
     assert scores.n_gold > 20
     assert scores.value_accuracy >= 0.8
     assert "value accuracy" in eval_time.report(scores)
