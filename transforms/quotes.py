@@ -767,7 +767,7 @@ class QuoteExtractor:
 
     def find(self, doc: Doc) -> list[Quote]:
         """All attributions of ``doc``, sorted by content start."""
-        text = _text_of(doc)
+        text = doc_text(doc)
         transcript = self._transcript(doc)
         line_starts = sorted(d.cue[0] for d in transcript if d.cue is not None)
         # A quotation mark left open before a transcript line ("\"PENCE: ...") is the
@@ -819,7 +819,7 @@ class QuoteExtractor:
         The name is one to four capitalised words that the tagger reads as proper nouns, or
         written in capitals; the interview convention of the AP and NYT style books.
         """
-        text = _text_of(doc)
+        text = doc_text(doc)
         out: list[_Draft] = []
         for match in _TRANSCRIPT_LINE.finditer(text):
             name = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
@@ -877,20 +877,13 @@ class QuoteExtractor:
             len(words) == 1 and words[0].dep_ == "dobj" and words[0].ent_type_ in _SOURCE_ENTS
         ):
             return None
-        text = _text_of(doc)
-        start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), token)
-        start, end = _trim_chars(text, start, end)
-        if end <= start:
-            return None
-        cue_start, cue_end = _cue_bounds(token)
         confidence = entry.confidence if speaker is not None else entry.confidence * 0.6
-        return _Draft(
-            start=start,
-            end=end,
-            kind="indirect",
+        return _indirect_draft(
+            doc,
+            bounds,
+            token,
             speaker=_char_bounds(doc, _np_bounds(speaker)) if speaker is not None else None,
-            cue=_char_bounds(doc, (cue_start, cue_end)),
-            cue_token=token.i,
+            cue=_char_bounds(doc, _cue_bounds(token)),
             confidence=confidence,
         )
 
@@ -926,18 +919,12 @@ class QuoteExtractor:
         bounds = _drop_aside(doc, bounds)
         if bounds[1] - bounds[0] < 1 or doc[bounds[0] : bounds[1]].root.is_punct:
             return None
-        text = _text_of(doc)
-        start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), token)
-        start, end = _trim_chars(text, start, end)
-        if end <= start:
-            return None
-        return _Draft(
-            start=start,
-            end=end,
-            kind="indirect",
+        return _indirect_draft(
+            doc,
+            bounds,
+            token,
             speaker=_char_bounds(doc, _np_bounds(speaker)),
             cue=_char_bounds(doc, (token.i, token.i + 1)),
-            cue_token=token.i,
             confidence=entry.confidence * 0.8,
         )
 
@@ -972,18 +959,12 @@ class QuoteExtractor:
         bounds = _drop_aside(doc, (clause.left_edge.i, _clause_end(clause, token)))
         if sum(1 for t in doc[bounds[0] : bounds[1]] if not t.is_punct) < 3:
             return None
-        text = _text_of(doc)
-        start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), token)
-        start, end = _trim_chars(text, start, end)
-        if end <= start:
-            return None
-        return _Draft(
-            start=start,
-            end=end,
-            kind="indirect",
+        return _indirect_draft(
+            doc,
+            bounds,
+            token,
             speaker=_char_bounds(doc, _np_bounds(speaker)) if speaker is not None else None,
             cue=_char_bounds(doc, (token.i, token.i + 1)),
-            cue_token=token.i,
             confidence=entry.confidence * (0.8 if speaker is not None else 0.6),
         )
 
@@ -1010,18 +991,12 @@ class QuoteExtractor:
             span_end = phrase[0]
         if span_end - span_start < 2:
             return None
-        text = _text_of(doc)
-        start, end = _clip_paragraph(text, doc[span_start].idx, _end_char(doc, span_end), token)
-        start, end = _trim_chars(text, start, end)
-        if end <= start:
-            return None
-        return _Draft(
-            start=start,
-            end=end,
-            kind="indirect",
+        return _indirect_draft(
+            doc,
+            (span_start, span_end),
+            token,
             speaker=_char_bounds(doc, _np_bounds(source)),
             cue=(token.idx, to.idx + len(to.text)),
-            cue_token=token.i,
             confidence=0.8,
         )
 
@@ -1035,7 +1010,7 @@ class QuoteExtractor:
         double: list[tuple[int, int]],
         cue_tokens: list[Token],
     ) -> list[_Draft]:
-        text = _text_of(doc)
+        text = doc_text(doc)
         double_set = set(double)
         by_cue: dict[int, _Draft] = {d.cue_token: d for d in drafts if d.cue_token is not None}
         previous: _Draft | None = None
@@ -1103,9 +1078,9 @@ class QuoteExtractor:
                 if speaker is None:
                     return None
                 start, end = _governed_content(token, span.start, span.end)
-                start, end = _trim_chars(_text_of(doc), doc[start].idx, _end_char(doc, end))
+                start, end = _trim_chars(doc_text(doc), doc[start].idx, _end_char(doc, end))
                 start, end = min(start, q_start), max(end, q_end)
-                if len(_WORD.findall(_text_of(doc), start, end)) <= self.min_partial_words:
+                if len(_WORD.findall(doc_text(doc), start, end)) <= self.min_partial_words:
                     # A scare-quoted word or two ("what he calls “hell”") is mostly the
                     # writer's label, unannotated in PolNeAR unless a wider clause is content.
                     return None
@@ -1131,7 +1106,7 @@ class QuoteExtractor:
         previous: _Draft | None,
     ) -> _Draft | None:
         """A full quotation: attribute it to the nearest cue in its sentences or paragraph."""
-        dash = _DASH_BYLINE.match(_text_of(doc), q_end)
+        dash = _DASH_BYLINE.match(doc_text(doc), q_end)
         if dash is not None:
             name = doc.char_span(dash.start(2), dash.end(2), alignment_mode="contract")
             if name is not None and len(name) and all(t.pos_ == "PROPN" for t in name):
@@ -1175,7 +1150,7 @@ class QuoteExtractor:
             and previous.kind == "direct"
             and previous.cue is not None
             and previous.end <= previous.cue[0] < q_start
-            and _paragraphs_apart(_text_of(doc), previous.end, q_start) == 0
+            and _paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
         ):
             # "“A,” she said. “B.”": one attribution whose content is both quotations, as
             # long as the words between them do not outweigh the quoted ones.
@@ -1190,7 +1165,7 @@ class QuoteExtractor:
             and previous is not None
             and previous.speaker is not None
             and previous.kind in {"direct", "mixed"}
-            and _paragraphs_apart(_text_of(doc), previous.end, q_start) <= 1
+            and _paragraphs_apart(doc_text(doc), previous.end, q_start) <= 1
         ):
             return _Draft(
                 start=q_start,
@@ -1357,7 +1332,7 @@ def _nearest_cue(
     lo, hi = _sent_bounds(first[0])[0], _sent_bounds(first[-1])[1]
     if hi < len(doc) and _sent_bounds(doc[hi])[1] - hi <= 8:
         hi = _sent_bounds(doc[hi])[1]
-    text = _text_of(doc)
+    text = doc_text(doc)
     best: tuple[int, Token] | None = None
     positions = [t.i for t in cue_tokens]
     k = bisect.bisect_left(positions, lo)
@@ -1380,9 +1355,31 @@ def _nearest_cue(
 _SENT_KEY = "presslake_quotes.sentence_token_starts"
 
 
-def _text_of(doc: Doc) -> str:
-    """``doc.text``, which spaCy rebuilds from the tokens on every access, kept once."""
-    return doc_text(doc)
+def _indirect_draft(
+    doc: Doc,
+    bounds: tuple[int, int],
+    cue_token: Token,
+    *,
+    speaker: tuple[int, int] | None,
+    cue: tuple[int, int],
+    confidence: float,
+) -> _Draft | None:
+    """An indirect attribution whose content is the tokens ``bounds``, kept to the cue's
+    paragraph and trimmed; None when nothing is left."""
+    text = doc_text(doc)
+    start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), cue_token)
+    start, end = _trim_chars(text, start, end)
+    if end <= start:
+        return None
+    return _Draft(
+        start=start,
+        end=end,
+        kind="indirect",
+        speaker=speaker,
+        cue=cue,
+        cue_token=cue_token.i,
+        confidence=confidence,
+    )
 
 
 def _sent_bounds(token: Token) -> tuple[int, int]:
@@ -1470,7 +1467,7 @@ def extract_quotes(doc: Doc, *, doc_id: str) -> Iterator[QuoteRecord]:
             ``presslake_entities_v1``).
         doc_id: Id of the document the Doc was made from.
     """
-    text = _text_of(doc)
+    text = doc_text(doc)
     for q in quotes_of(doc):
         entity_id: str | None = None
         speaker_text: str | None = None
