@@ -31,7 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from transforms.doctext import doc_text
+from transforms.doctext import doc_text, sentence_token_starts
 from transforms.ids import entity_id_for, row_id
 
 #: NER labels that name entities (numbers, dates and quantities are not entities).
@@ -213,9 +213,7 @@ def sentence_starts(doc: Doc) -> list[int]:
     """Character offsets where each sentence starts (cached on the Doc)."""
     starts = doc._.pl_sent_starts
     if starts is None:
-        starts = (
-            [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        )
+        starts = [doc[i].idx for i in sentence_token_starts(doc)] if len(doc) else [0]
         doc._.pl_sent_starts = starts
     return list(starts)
 
@@ -811,11 +809,10 @@ def _resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
 
 def _sentence_of_tokens(doc: Doc) -> list[int]:
     out = [0] * len(doc)
-    if not doc.has_annotation("SENT_START"):
-        return out
-    for index, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            out[i] = index
+    starts = sentence_token_starts(doc)
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(doc)
+        out[start:end] = [index] * (end - start)
     return out
 
 

@@ -34,7 +34,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from transforms.doctext import doc_text
+from transforms.doctext import doc_text, sentence_token_starts
 from transforms.entities import mention_at, sentence_index_at
 from transforms.ids import row_id
 
@@ -1352,9 +1352,6 @@ def _nearest_cue(
     return best[1] if best is not None else None
 
 
-_SENT_KEY = "presslake_quotes.sentence_token_starts"
-
-
 def _indirect_draft(
     doc: Doc,
     bounds: tuple[int, int],
@@ -1385,14 +1382,10 @@ def _indirect_draft(
 def _sent_bounds(token: Token) -> tuple[int, int]:
     """Token bounds of the sentence holding ``token``.
 
-    ``Token.sent`` walks the Doc on every call; the sentence starts are computed once per Doc
-    and kept in ``doc.user_data``.
+    ``Token.sent`` walks the Doc on every call; the sentence starts are computed once per Doc.
     """
     doc = token.doc
-    starts: list[int] | None = doc.user_data.get(_SENT_KEY)
-    if starts is None:
-        starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        doc.user_data[_SENT_KEY] = starts
+    starts = sentence_token_starts(doc)
     k = bisect.bisect_right(starts, token.i) - 1
     end = starts[k + 1] if k + 1 < len(starts) else len(doc)
     return starts[k], end
