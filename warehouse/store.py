@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from schemas import DOCUMENT_TABLES, TABLES
 from schemas.convert import rows_to_table
 from warehouse.checks import build_checks, run_checks, run_named_checks
-from warehouse.ddl import all_ddl
+from warehouse.ddl import all_ddl, duckdb_type
 from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
 
@@ -56,8 +56,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
     """Columns added to a schema after a warehouse was created are added to its tables."""
-    from warehouse.ddl import duckdb_type
-
     present = {
         (t, c)
         for t, c in con.execute(
@@ -188,7 +186,6 @@ class Warehouse:
         run_id: str,
         run_row: dict[str, Any],
         rejects: Sequence[dict[str, Any]],
-        scope_docs: Sequence[str] = (),
         fault: str | None = None,
         report: ReportFn | None = None,
     ) -> LoadResult:
@@ -203,7 +200,6 @@ class Warehouse:
             run_id: The run whose staging folder to load.
             run_row: The ``runs`` row (status is set to ``completed`` here).
             rejects: ``rejects`` rows of the run.
-            scope_docs: Unused; kept for callers that pass the run's doc ids.
             fault: Test hook: ``"before_commit"`` raises inside the transaction.
             report: Renders the run's markdown report from the checks that passed, the load
                 time and the table counts, so the ledger row holds the whole report.
