@@ -7,6 +7,7 @@ document table into the run's staging folder. The model is loaded once per proce
 from __future__ import annotations
 
 import atexit
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -50,8 +51,6 @@ def pipeline_for(model: str, fast_ops: bool, config_path: str | None = None) -> 
 
 def read_articles(path: Path) -> list[Article]:
     """Articles of one staged part file."""
-    import json
-
     table = pq.read_table(path)
     out = []
     for row in table.to_pylist():

@@ -14,21 +14,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from schemas import DOCUMENT_TABLES
 from transforms.documents import document_record
 from transforms.entities import extract_entity_mentions
 from transforms.events import extract_event_participants, extract_events
 from transforms.quotes import extract_quotes
 from transforms.timex import extract_time_expressions
 from transforms.types import Article, Reject
-
-DOCUMENT_TABLES = (
-    "documents",
-    "entity_mentions",
-    "quotes",
-    "events",
-    "event_participants",
-    "time_expressions",
-)
 
 
 @dataclass(slots=True)
