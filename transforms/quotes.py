@@ -12,6 +12,9 @@ The ``presslake_quotes_v1`` component finds three kinds of attribution in a pars
   verbs of Krestel, Bergler & Witte (2008), "Minding the Source: Automatic Tagging of Reported
   Speech in Newspaper Articles", and the cue inventory of PolNeAR (Newell, Margolin & Ruths,
   LREC 2018).
+* **framed findings**: a headline that names its source before a colon ("Sanders: Clinton
+  needs to ...") and a clause opened by the poll or study it reports ("In the latest poll,
+  Clinton led ...").
 * **mixed** quotes: reported speech that embeds a quoted fragment ("Kim insisted Washington
   was using Ukraine as its 'shock troops'"), and partial quotes governed by a cue ("his call
   for a 'limitless' expansion").
@@ -54,6 +57,35 @@ _DASH_BYLINE = re.compile(
     r"[ \t\xa0]*(―|—|–)[ \t\xa0]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t\xa0]*(?:[.\n]|$))"
 )
 
+#: Nouns of studies whose findings an opening "in ..." phrase attributes (``_evidence``).
+_EVIDENCE_NOUNS = frozenset({"poll", "survey", "study", "report", "analysis", "estimate"})
+#: Labels of page furniture that open a line with a colon ("Correction: ...", "Photo: ...").
+_LINE_LABELS = frozenset(
+    {
+        "advertisement",
+        "analysis",
+        "breaking",
+        "caption",
+        "clarification",
+        "correction",
+        "editorial",
+        "editor's note",
+        "exclusive",
+        "image",
+        "note",
+        "opinion",
+        "photo",
+        "photos",
+        "read more",
+        "related",
+        "source",
+        "sources",
+        "update",
+        "updated",
+        "video",
+        "watch",
+    }
+)
 #: A line opened by a speaker's name and a colon: "WALLACE: ...", "Pat Caddell: ...".
 _TRANSCRIPT_LINE = re.compile(
     r"(?m)^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(\S[^\n]*)$"
@@ -287,6 +319,8 @@ def load_cues(text: str | None = None) -> dict[tuple[str, str], Cue]:
 
 #: The cue of a verb outside the lexicon read as an attribution by its frame alone.
 _GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
+#: Frames tried when a cue's own frames find no content (see ``QuoteExtractor._reported``).
+_FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,8 +587,8 @@ def _attribution_frame(token: Token) -> Cue | None:
     """A verb outside the lexicon that attributes its clausal complement to a source.
 
     After the "attribution relation" of Pareti (2016, "PARC 3.0") and the verb classes of
-    VerbNet ``say``/``conjecture``/``want``: a verb with a finite clausal complement (a
-    ``ccomp`` with a subject, or one opened by "that") whose own subject is source-like
+    VerbNet ``say``/``conjecture``/``want``: a verb with a finite clausal complement after
+    it (a ``ccomp`` with a subject, or one opened by "that") whose own subject is source-like
     ("Trump has pooh-poohed that ...", "critics contend ...").
     """
     if token.pos_ != "VERB" or token.lemma_.lower() in _NON_ATTRIBUTION:
@@ -562,7 +596,9 @@ def _attribution_frame(token: Token) -> Cue | None:
     subject = _subject(token)
     if subject is None or not _source_like(subject):
         return None
-    complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    # a complement before the verb ("A big question remains, Mexico could retaliate") is
+    # mostly the parser's reading of an opening clause, not a report through the verb
+    complement = next((c for c in token.rights if c.dep_ == "ccomp"), None)
     if (
         complement is not None
         and complement.pos_ in {"VERB", "AUX"}
@@ -615,8 +651,32 @@ def _content_bounds(
             elif rights and child.dep_ not in {"prt", "advmod"}:
                 break
         if rights:
-            return rights[0].left_edge.i, rights[-1].right_edge.i + 1
+            return rights[0].left_edge.i, _predicate_end(cue, rights[-1])
     return None
+
+
+def _predicate_end(cue: Token, last: Token) -> int:
+    """Token end of an object-frame content whose last token is ``last``, carried on to the
+    object's predicate ("called her vote in favor of the war a mistake", "called the
+    citation and the demand for X a ploy"): the parser hangs the predicate noun on the verb,
+    past a phrase or a conjunct that closes the object."""
+    end = last.right_edge.i + 1
+    rights = [c for c in cue.rights if c.i >= end]
+    oprd = next((k for k, c in enumerate(rights) if c.dep_ == "oprd"), None)
+    if oprd is None or any(c.dep_ not in {"prep", "cc", "conj"} for c in rights[:oprd]):
+        return end
+    return rights[oprd].right_edge.i + 1
+
+
+def _addressee(cue: Token, bounds: tuple[int, int]) -> bool:
+    """Whether the tokens ``bounds`` are just a source-like direct object of ``cue``."""
+    obj = next((c for c in cue.rights if c.dep_ in {"dobj", "dative"}), None)
+    return (
+        obj is not None
+        and _source_like(obj)
+        and obj.left_edge.i == bounds[0]
+        and obj.right_edge.i + 1 >= bounds[1]
+    )
 
 
 def _content_prep(prep: Token) -> bool:
@@ -788,6 +848,11 @@ class QuoteExtractor:
         drafts: list[_Draft] = []
         cue_tokens: list[Token] = []
         for token in doc:
+            if token.lower_ == "in" and not quoted(token.idx):
+                draft = self._evidence(token)
+                if draft is not None:
+                    drafts.append(draft)
+                    continue
             if token.lower_ == "according" and not quoted(token.idx):
                 draft = self._according(token)
                 if draft is not None:
@@ -825,8 +890,12 @@ class QuoteExtractor:
             name = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
             if name is None or not len(name):
                 continue
-            shouted = match.group(1).isupper() and len(match.group(1)) > 2
-            if not shouted and not all(t.pos_ == "PROPN" for t in name):
+            label = match.group(1)
+            if label.lower() in _LINE_LABELS:
+                continue
+            shouted = label.isupper() and len(label) > 2
+            headline = match.start() == 0 or text[: match.start()].isspace()
+            if not (shouted or headline) and not all(t.pos_ == "PROPN" for t in name):
                 continue
             start, end = _trim_chars(text, match.start(2), match.end(2))
             start, end = _strip_marks(text, start, end)
@@ -868,6 +937,17 @@ class QuoteExtractor:
             if postposed is not None:
                 speaker, content_end = postposed
                 bounds = (_sent_bounds(token)[0], content_end)
+        confidence = entry.confidence
+        if bounds is None and speaker is not None and _source_like(speaker):
+            # "Trump rejected the plan", "Clinton agreed to debate": a cue of the lexicon
+            # used with an object or an infinitive instead of its usual complement still
+            # attributes that complement to its named or pronoun subject.
+            bounds = _content_bounds(token, _FALLBACK_FRAMES, self.cues)
+            if bounds is not None and "x" in entry.frames and _addressee(token, bounds):
+                # "warned the North not to ...": the object of a verb of telling is whom
+                # the speaker addresses, not what is said
+                bounds = None
+            confidence *= 0.8
         if bounds is None:
             return None
         bounds = _drop_aside(doc, bounds)
@@ -877,7 +957,8 @@ class QuoteExtractor:
             len(words) == 1 and words[0].dep_ == "dobj" and words[0].ent_type_ in _SOURCE_ENTS
         ):
             return None
-        confidence = entry.confidence if speaker is not None else entry.confidence * 0.6
+        if speaker is None:
+            confidence *= 0.6
         return _indirect_draft(
             doc,
             bounds,
@@ -904,6 +985,14 @@ class QuoteExtractor:
                 and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
             ):
                 bounds = child.left_edge.i, _clause_end(child, token)
+                break
+            if (
+                "x" in entry.frames
+                and child.dep_ == "acl"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+            ):
+                # "his decision to meet with ...", "an agreement to curb emissions"
+                bounds = child.left_edge.i, child.right_edge.i + 1
                 break
             if "o" in entry.frames and child.dep_ == "prep" and child.lower_ in _NOUN_PREPS:
                 obj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
@@ -1000,6 +1089,31 @@ class QuoteExtractor:
             confidence=0.8,
         )
 
+    def _evidence(self, token: Token) -> _Draft | None:
+        """A clause framed by the study it reports: "In the latest poll, Clinton led Trump by
+        five points", "In its report, the agency found ...". The preposition heads a phrase
+        that opens the clause, and its object is a poll, survey, study or report."""
+        head = token.head
+        if token.dep_ != "prep" or head.pos_ not in {"VERB", "AUX"} or token.i > head.i:
+            return None
+        source = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if source is None or source.lemma_.lower() not in _EVIDENCE_NOUNS:
+            return None
+        if token.i != head.left_edge.i or _cue_of(head, self.cues) is not None:
+            return None
+        start, end = token.right_edge.i + 1, head.right_edge.i + 1
+        if end - start < 3:
+            return None
+        doc = token.doc
+        return _indirect_draft(
+            doc,
+            (start, end),
+            token,
+            speaker=_char_bounds(doc, _np_bounds(source)),
+            cue=(token.idx, token.idx + len(token.text)),
+            confidence=0.6,
+        )
+
     # -- quotation marks ------------------------------------------------------------------------
 
     def _merge_marks(
@@ -1058,7 +1172,7 @@ class QuoteExtractor:
                 if draft.cue_token is not None:
                     by_cue.setdefault(draft.cue_token, draft)
                 previous = draft
-        return out
+        return _join_pieces(out)
 
     def _governed(self, doc: Doc, q_start: int, q_end: int) -> _Draft | None:
         """A partial quote: attribute it to the cue that governs it in the parse."""
@@ -1287,6 +1401,36 @@ def _postposed_speaker(cue: Token) -> tuple[Token, int] | None:
         key=lambda i: (doc[i].head.i < speaker[0] or doc[i].head.i >= speaker[1], i),
     )
     return doc[head], speaker[0] - 1
+
+
+def _join_pieces(drafts: list[_Draft]) -> list[_Draft]:
+    """``drafts`` with the direct quotations of one cue joined into one attribution.
+
+    "“A,” Tester said, “B.”": when the parse reads B as the cue's complement, B becomes a
+    direct draft of the reported-speech path and A one of the quotation path; both carry
+    the same cue token and make one attribution, as when they are found in order.
+    """
+    by_cue: dict[int, list[_Draft]] = {}
+    for d in drafts:
+        if d.kind == "direct" and d.cue_token is not None:
+            by_cue.setdefault(d.cue_token, []).append(d)
+    dropped: set[int] = set()
+    for pieces in by_cue.values():
+        if len(pieces) < 2:
+            continue
+        pieces.sort(key=lambda d: d.start)
+        head = pieces[0]
+        for piece in pieces[1:]:
+            around_cue = (
+                head.cue is not None and head.end <= head.cue[0] and piece.start >= head.cue[1]
+            )
+            if around_cue and _joinable(head.start, head.end, piece.start, piece.end):
+                head.end = max(head.end, piece.end)
+                head.confidence = max(head.confidence, piece.confidence)
+                dropped.add(id(piece))
+                continue
+            head = piece
+    return [d for d in drafts if id(d) not in dropped]
 
 
 def _joinable(start: int, end: int, q_start: int, q_end: int) -> bool:

@@ -604,3 +604,98 @@ def test_cueless_quote_after_mixed_quote_inherits_speaker(
     assert record.text == content
     assert record.speaker_text == speaker
     assert record.kind == "direct"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue", "kind"),
+    [
+        # a cue of the lexicon with an object or infinitive instead of its usual complement
+        (
+            "Republicans agreed to a third debate in Las Vegas.",
+            "to a third debate in Las Vegas",
+            "Republicans",
+            "agreed",
+            "indirect",
+        ),
+        # "called X Y" with the predicate noun past a phrase that closes the object
+        (
+            "At the forum, Clinton called her vote in favor of the Iraq War a mistake.",
+            "her vote in favor of the Iraq War a mistake",
+            "Clinton",
+            "called",
+            "indirect",
+        ),
+        # intention and evidence verbs and nouns
+        (
+            "The senator sought to delay the vote until after the election.",
+            "to delay the vote until after the election",
+            "The senator",
+            "sought",
+            "indirect",
+        ),
+        (
+            "Lynch's decision to meet with Bill Clinton drew sharp criticism.",
+            "to meet with Bill Clinton",
+            "Lynch's",
+            "decision",
+            "indirect",
+        ),
+        # a headline that names its source before a colon
+        (
+            "Poll: Wealthy voters abandon the Republican Party for Hillary Clinton.\n\n"
+            "A Bloomberg poll shows a shift.",
+            "Wealthy voters abandon the Republican Party for Hillary Clinton",
+            "Poll",
+            ":",
+            "direct",
+        ),
+        # the findings of a poll or study framed by an opening "in ..." phrase
+        (
+            "In the latest Washington Post poll, Clinton led Trump by five points among "
+            "likely voters.",
+            "Clinton led Trump by five points among likely voters",
+            "the latest Washington Post poll",
+            "In",
+            "indirect",
+        ),
+        # "“A,” X said, “B”" is one attribution even when the parse reads B as the
+        # complement of the cue
+        (
+            "“Every time you say that,” Tester said, referring to the excuse, “you give "
+            "ammunition to the people who want to break up the big banks.”",
+            "“Every time you say that,” Tester said, referring to the excuse, “you give "
+            "ammunition to the people who want to break up the big banks.”",
+            "Tester",
+            "said",
+            "direct",
+        ),
+    ],
+)
+def test_fallback_frames_and_framed_findings(
+    nlp: Language, text: str, content: str, speaker: str, cue: str, kind: str
+) -> None:
+    record = _find(_quotes(nlp, text), content)
+    assert record.text == content
+    assert record.speaker_text == speaker
+    assert record.cue_text == cue
+    assert record.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # page furniture that opens a line with a colon is not a speaker
+        (
+            "Correction: An earlier version of this article misstated the date of the bill.",
+            ":",
+        ),
+        # the object of a verb of telling is the addressee, not the content
+        ("The general warned the North in a statement on Monday.", "warned"),
+        # a clause before a verb outside the lexicon is not reported through it
+        ("A big question remains, however, Mexico would retaliate.", "retaliate"),
+    ],
+)
+def test_furniture_addressees_and_opening_clauses_give_no_attribution(
+    nlp: Language, text: str, absent: str
+) -> None:
+    assert [r for r in _quotes(nlp, text) if r.cue_text == absent] == []
