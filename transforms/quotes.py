@@ -1078,6 +1078,10 @@ class QuoteExtractor:
             span_start = phrase[1]
         elif phrase[1] >= span_end - 1:
             span_end = phrase[0]
+        elif phrase[0] - span_start >= 4:
+            # "A, according to X, B": the clause before the phrase is what X reports; B is
+            # mostly the writer's comparison or aside ("..., more than twice what ...")
+            span_end = phrase[0]
         if span_end - span_start < 2:
             return None
         return _indirect_draft(

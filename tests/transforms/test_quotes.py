@@ -658,6 +658,16 @@ def test_cueless_quote_after_mixed_quote_inherits_speaker(
             "In",
             "indirect",
         ),
+        # "A, according to X, B": the clause before the phrase is the content
+        (
+            "The top 1 percent would see their incomes rise by as much as 19.9 percent, "
+            "according to the Tax Foundation, more than twice what it projected for the "
+            "middle class.",
+            "The top 1 percent would see their incomes rise by as much as 19.9 percent",
+            "the Tax Foundation",
+            "according to",
+            "indirect",
+        ),
         # "“A,” X said, “B”" is one attribution even when the parse reads B as the
         # complement of the cue
         (
