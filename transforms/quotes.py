@@ -107,6 +107,8 @@ _NOUN_PREPS = frozenset({"about", "of", "on", "for", "against", "over"})
 #: Verbs of saying proper, whose conjunct is a new attribution rather than more content.
 _SPEECH_LEMMAS = frozenset({"say", "add", "tell", "warn", "insist", "claim", "write", "state"})
 #: Dependencies of a comma-set aside at the end of a content ("..., which ...").
+#: Verbs that open a new speaker turn when conjoined to a reported clause.
+_TURN_LEMMAS = _SPEECH_LEMMAS | {"reply", "respond", "ask", "answer"}
 _ASIDE_DEPS = frozenset({"relcl", "appos", "advcl", "acl"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
 _PRONOUN_TAGS = frozenset({"PRP", "PRP$"})
@@ -696,16 +698,23 @@ def _content_prep(prep: Token) -> bool:
 def _clause_end(clause: Token, cue: Token, cues: dict[tuple[str, str], Cue] | None = None) -> int:
     """Token end of a clausal complement, cut before a conjoined report verb of the same
     speaker that the parser attached inside it ("said that A and suggested that B", "said
-    A and issued a statement warning ...")."""
+    A and issued a statement warning ...") or before a conjoined turn of speech ("said A,
+    and when pressed, she replied ...")."""
     end = clause.right_edge.i + 1
     for child in clause.rights:
         if (
             child.dep_ == "conj"
-            and _subject(child) is None
             and child.i > cue.i
             and (
-                any(c.dep_ == "ccomp" for c in child.children)
-                or (cues is not None and _reports(child, cues))
+                (
+                    _subject(child) is None
+                    and (
+                        any(c.dep_ == "ccomp" for c in child.children)
+                        or (cues is not None and _reports(child, cues))
+                    )
+                )
+                # "..., and when pressed, the mother of three replied ...": a new report
+                or child.lemma_.lower() in _TURN_LEMMAS
             )
         ):
             start = child.left_edge.i

@@ -668,6 +668,16 @@ def test_cueless_quote_after_mixed_quote_inherits_speaker(
             "according to",
             "indirect",
         ),
+        # a conjoined turn of speech closes the reported clause before it
+        (
+            "She said fathers and parents who adopt would not be eligible for the paid "
+            "leave, and when pressed on why the plan leaves out dads, the mother of three "
+            "replied that it was meant for mothers.",
+            "fathers and parents who adopt would not be eligible for the paid leave",
+            "She",
+            "said",
+            "indirect",
+        ),
         # "“A,” X said, “B”" is one attribution even when the parse reads B as the
         # complement of the cue
         (
