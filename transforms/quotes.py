@@ -34,7 +34,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from spacy.attrs import LEMMA, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import ADJ, AUX, NOUN, VERB
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 from transforms.doctext import doc_text, sentence_token_starts
@@ -46,11 +49,18 @@ if not Doc.has_extension("pl_quotes"):
 
 KINDS = ("direct", "indirect", "mixed")
 
+_NOMINAL_POS = frozenset({NOUN, ADJ})
+#: String hashes are the same in every vocabulary (MurmurHash of the text).
+_HASHES = StringStore()
+_VERB_TAG_HASHES = frozenset(_HASHES.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"))
+
 #: Opening and closing marks that are unambiguous.
 _OPEN_DOUBLE = frozenset("“„«")
 _CLOSE_DOUBLE = frozenset("”»")
 _QUOTE_DOUBLE = _OPEN_DOUBLE | _CLOSE_DOUBLE | {'"'}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+#: Every double quotation mark, typewriter pairs included (see ``_mark_at``).
+_DOUBLE_MARK = re.compile(r"[“„«”»\"]|``|''")
 _WORD = re.compile(r"\w+")
 #: A quotation signed with a dash: "“...” ― Sonya Herridge".
 _DASH_BYLINE = re.compile(
@@ -409,11 +419,10 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
                 skip = first
             else:
                 open_at = None
-        i = para_start
-        while i < para_end:
+        for match in _DOUBLE_MARK.finditer(text, para_start, para_end):
+            i = match.start()
             kind, width = _mark_at(text, i)
             if kind is None or i == skip:
-                i += max(width, 1)
                 continue
             if kind == "open" or (
                 kind == "close" and open_at is None and _is_opening_straight(text, i, width)
@@ -426,7 +435,6 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
                 open_at = None
             elif _is_opening_straight(text, i, width):
                 open_at = i
-            i += width
     return [span for span in spans if _WORD.search(text, span[0], span[1])]
 
 
@@ -825,6 +833,8 @@ class QuoteExtractor:
         general_frames: bool = True,
     ) -> None:
         self.cues = cues
+        self._lemma_lower: dict[int, str] = {}
+        self._word_hashes = frozenset(_HASHES.add(w) for w in ("in", "according"))
         self.max_partial_words = max_partial_words
         self.min_partial_words = min_partial_words
         self.inherit_speaker = inherit_speaker
@@ -856,7 +866,8 @@ class QuoteExtractor:
 
         drafts: list[_Draft] = []
         cue_tokens: list[Token] = []
-        for token in doc:
+        for i in self._candidates(doc):
+            token = doc[i]
             if token.lower_ == "in" and not quoted(token.idx):
                 draft = self._evidence(token)
                 if draft is not None:
@@ -884,6 +895,31 @@ class QuoteExtractor:
                 drafts.append(draft)
         drafts = self._merge_marks(doc, drafts, marks, double, cue_tokens)
         return self._finish(doc, transcript + drafts)
+
+    def _candidates(self, doc: Doc) -> list[int]:
+        """Indices of the tokens that can open an attribution: verbs, cue nouns and
+        adjectives of the lexicon, "in" and "according". Read from the Doc's arrays, so
+        the other tokens never become ``Token`` objects."""
+        lemma_lower = self._lemma_lower
+        strings = doc.vocab.strings
+        out: list[int] = []
+        rows = doc.to_array([POS, TAG, LEMMA, LOWER]).tolist()
+        for i, (pos, tag, lemma, lower) in enumerate(rows):
+            if pos == VERB or lower in self._word_hashes:
+                out.append(i)
+                continue
+            if pos in _NOMINAL_POS:
+                key_pos = "NOUN" if pos == NOUN else "ADJ"
+            elif pos == AUX or tag in _VERB_TAG_HASHES:
+                key_pos = "VERB"
+            else:
+                continue
+            word = lemma_lower.get(lemma)
+            if word is None:
+                word = lemma_lower[lemma] = strings[lemma].lower()
+            if (word, key_pos) in self.cues:
+                out.append(i)
+        return out
 
     def _transcript(self, doc: Doc) -> list[_Draft]:
         """Lines of a transcript or a headline that name their speaker before a colon
