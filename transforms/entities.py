@@ -21,17 +21,20 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
+from spacy.attrs import LOWER, POS, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
+from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from transforms.doctext import doc_text, sentence_token_starts
+from transforms.doctext import doc_text, noun_chunk_bounds, sentence_token_starts, token_ids
 from transforms.ids import entity_id_for, row_id
 
 #: NER labels that name entities (numbers, dates and quantities are not entities).
@@ -73,6 +76,11 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _NEUTER = frozenset({"it", "its", "itself"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: Ids of words and tags as ``doc.to_array`` holds them (see ``doctext.token_ids``).
+_THE = get_string_id("the")
+_NN = get_string_id("NN")
+_PLURAL_TAGS = frozenset({get_string_id("NNS"), get_string_id("NNPS")})
+_PRONOUN_TAGS = frozenset({get_string_id("PRP"), get_string_id("PRP$")})
 #: Prepositions after which a capital is a place, not its government ("in Seoul").
 _LOCATIVE_PREPS = frozenset(
     {
@@ -182,7 +190,7 @@ class Mention:
     @property
     def entity_id(self) -> str:
         """Canonical entity id."""
-        return entity_id_for(self.entity_key)
+        return _entity_id(self.entity_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +209,13 @@ class MentionRecord:
     entity_name: str
     entity_type: str
     entity_key: str
+
+
+@lru_cache(maxsize=16384)
+def _entity_id(entity_key: str) -> str:
+    """:func:`entity_id_for`, memoised: every row of a mention and of the events and quotes
+    it takes part in asks for its id again."""
+    return entity_id_for(entity_key)
 
 
 if not Doc.has_extension("pl_mentions"):
@@ -273,8 +288,12 @@ class Gazetteer:
     patterns: list[tuple[str, str]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
-    """Normalised surface form: one space, straight apostrophes, lower case, no "the"/"'s"."""
+    """Normalised surface form: one space, straight apostrophes, lower case, no "the"/"'s".
+
+    Memoised: the same names recur within and across articles.
+    """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = " ".join(text.replace("’", "'").split()).lower()
@@ -378,9 +397,10 @@ def _is_number(token: Token) -> bool:
 
 def _title_length(doc: Doc, start: int, end: int, gaz: Gazetteer) -> int:
     """Number of tokens of a title phrase at ``doc[start:end]``'s start (0 if none)."""
+    words = tuple(doc[i].lower_ for i in range(start, end))
     for phrase in gaz.title_phrases:
         n = len(phrase)
-        if n < end - start and all(doc[start + i].lower_ == phrase[i] for i in range(n)):
+        if n < end - start and words[:n] == phrase:
             return n
     return 0
 
@@ -780,7 +800,8 @@ def _resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     sentence_starts(doc)
     sent_of = _sentence_of_tokens(doc)
     names: list[_Name] = []
-    for ent in doc.ents:
+    ents = doc.ents
+    for ent in ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
         span = _trim(ent)
@@ -800,7 +821,7 @@ def _resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if not cluster.gender and name.label == "PERSON":
             cluster.gender = _gender_hint(doc, name.span, gaz)
         mentions.append(_mention(doc, name.span.start, name.span.end, name.label, "name", cluster))
-    mentions.extend(_descriptions(doc, names, clusters, gaz))
+    mentions.extend(_descriptions(doc, ents, names, clusters, gaz))
     if doc.has_annotation("DEP"):
         mentions.extend(_pronouns(doc, names, clusters, sent_of))
     unique = {(m.start_char, m.end_char): m for m in reversed(mentions)}
@@ -817,14 +838,18 @@ def _sentence_of_tokens(doc: Doc) -> list[int]:
 
 
 def _descriptions(
-    doc: Doc, names: list[_Name], clusters: list[_Cluster], gaz: Gazetteer
+    doc: Doc,
+    ents: Sequence[Span],
+    names: list[_Name],
+    clusters: list[_Cluster],
+    gaz: Gazetteer,
 ) -> Iterator[Mention]:
     """Description mentions: appositions, role titles, and "the <role>" referring back.
 
     Appositions follow the pattern "NAME, a/the NOUN ..." (the appositive NP describes the
     name); a later definite NP "the NOUN" links to the one entity described by that noun.
     """
-    ent_end = {ent.end: ent for ent in doc.ents}
+    ent_end = {ent.end: ent for ent in ents}
     named_tokens: set[int] = set()
     for name in names:
         named_tokens.update(range(name.span.start, name.span.end))
@@ -855,22 +880,25 @@ def _descriptions(
                 yield _mention(doc, start, end, name.label, "description", cluster)
     if not doc.has_annotation("DEP"):
         return
-    for chunk in doc.noun_chunks:
-        root = chunk.root
+    lowers = token_ids(doc, LOWER)
+    pos = token_ids(doc, POS)
+    tags = token_ids(doc, TAG)
+    for start, _, root in noun_chunk_bounds(doc):
         if (
-            chunk[0].lower_ != "the"
-            or root.pos_ != "NOUN"
-            or root.tag_ not in {"NN"}
-            or root.i in named_tokens
-            or (chunk.start, root.i + 1) in seen_spans
+            lowers[start] != _THE
+            or pos[root] != NOUN
+            or tags[root] != _NN
+            or root in named_tokens
+            or (start, root + 1) in seen_spans
         ):
             continue
-        keys = {k for k in described.get(root.lemma_.lower(), set()) if first_seen[k] < root.i}
+        lemma = doc[root].lemma_.lower()
+        keys = {k for k in described.get(lemma, set()) if first_seen[k] < root}
         if len(keys) != 1:
             continue
         cluster = by_key[keys.pop()]
         label = "PERSON" if cluster.type == "PERSON" else cluster.type
-        yield _mention(doc, chunk.start, root.i + 1, label, "description", cluster)
+        yield _mention(doc, start, root + 1, label, "description", cluster)
 
 
 def _pronouns(
@@ -890,30 +918,31 @@ def _pronouns(
         by_sent[name.sent].append((name, cluster))
         for i in range(name.span.start, name.span.end):
             owner[i] = (name, cluster)
-    chunk_roots = [
-        chunk.root for chunk in doc.noun_chunks if chunk.root.tag_ not in {"NNS", "NNPS"}
-    ]
+    tags = token_ids(doc, TAG)
+    # Heads of singular noun chunks, as token indices (tags read from the array).
+    chunk_roots = [root for _, _, root in noun_chunk_bounds(doc) if tags[root] not in _PLURAL_TAGS]
     root_pos = 0
-    for token in doc:
-        lower = token.lower_
-        if token.tag_ not in {"PRP", "PRP$"}:
+    for i, tag in enumerate(tags):
+        if tag not in _PRONOUN_TAGS:
             continue
+        token = doc[i]
+        lower = token.lower_
         if lower in _MALE or lower in _FEMALE:
             gender = "m" if lower in _MALE else "f"
             found = _person_antecedent(token, gender, by_sent, sent_of)
             if found is not None:
-                yield _mention(doc, token.i, token.i + 1, "PERSON", "pronoun", found)
+                yield _mention(doc, i, i + 1, "PERSON", "pronoun", found)
         elif lower in _NEUTER:
-            while root_pos < len(chunk_roots) and chunk_roots[root_pos].i < token.i:
+            while root_pos < len(chunk_roots) and chunk_roots[root_pos] < i:
                 root_pos += 1
             k = root_pos - 1
-            while k >= 0 and chunk_roots[k].tag_ in {"PRP", "PRP$"}:
+            while k >= 0 and tags[chunk_roots[k]] in _PRONOUN_TAGS:
                 k -= 1
-            if k < 0 or sent_of[chunk_roots[k].i] != sent_of[token.i]:
+            if k < 0 or sent_of[chunk_roots[k]] != sent_of[i]:
                 continue
-            hit = owner.get(chunk_roots[k].i)
+            hit = owner.get(chunk_roots[k])
             if hit is not None and hit[1].type in {"GPE", "ORG"}:
-                yield _mention(doc, token.i, token.i + 1, hit[1].type, "pronoun", hit[1])
+                yield _mention(doc, i, i + 1, hit[1].type, "pronoun", hit[1])
 
 
 def _person_antecedent(
@@ -979,6 +1008,7 @@ def make_entity_resolver(nlp: Language, name: str) -> EntityResolver:
 
 
 _KIND_RANK = {"name": 0, "description": 1, "pronoun": 2}
+_MENTION_AT_KEY = "presslake.mention_at"
 
 
 def mention_at(doc: Doc, start_char: int, end_char: int) -> Mention | None:
@@ -989,8 +1019,31 @@ def mention_at(doc: Doc, start_char: int, end_char: int) -> Mention | None:
     a mention that contains the span. Used to resolve speakers, actors and targets.
     """
     mentions: list[Mention] = doc._.pl_mentions or []
+    # Quotes, events and their rows ask again for the same spans: memoised per Doc, for as
+    # long as ``doc._.pl_mentions`` is the same list.
+    memo: tuple[list[Mention], int, dict[tuple[int, int], Mention | None]] | None
+    memo = doc.user_data.get(_MENTION_AT_KEY)
+    if memo is None or memo[0] is not mentions or memo[1] != len(mentions):
+        memo = (mentions, len(mentions), {})
+        doc.user_data[_MENTION_AT_KEY] = memo
+    found = memo[2]
+    key = (start_char, end_char)
+    if key not in found:
+        found[key] = _mention_at(doc, mentions, start_char, end_char)
+    return found[key]
+
+
+def _mention_at(
+    doc: Doc, mentions: list[Mention], start_char: int, end_char: int
+) -> Mention | None:
     inside = [m for m in mentions if m.start_char >= start_char and m.end_char <= end_char]
-    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    # The span is only needed with mentions inside it; an empty or reversed range still goes
+    # to ``char_span``, which raises on some of them.
+    span = (
+        doc.char_span(start_char, end_char, alignment_mode="expand")
+        if inside or start_char >= end_char
+        else None
+    )
     if span is not None and inside:
         head = span.root
         covering = [m for m in inside if m.start_char <= head.idx < m.end_char]
