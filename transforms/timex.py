@@ -18,11 +18,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from transforms.doctext import doc_text
+from transforms.doctext import doc_text, token_ids
 from transforms.ids import row_id
 
 MONTHS: dict[str, int] = {
@@ -97,6 +100,12 @@ _DEICTIC_TOKENS = frozenset(
 #: Nouns that are time expressions after "the" ("the future", "the long term").
 _DEICTIC_NOUNS = frozenset({"future", "past"})
 _SEASON_NOUNS = frozenset({"spring", "summer", "autumn", "winter"})
+#: Lower-case forms (as ids, see ``doctext.token_ids``) of every word that can end a deictic
+#: expression in :func:`find_time_spans`; other tokens are skipped without a ``Token``.
+_CANDIDATE_IDS = frozenset(
+    get_string_id(word)
+    for word in (*_DEICTIC_NOUNS, "term", "run", *_DEICTIC_TOKENS, *WEEKDAYS, *_SEASON_NOUNS)
+)
 _RE_CLOCK = re.compile(
     r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?(?:\s*(?:UTC|GMT))?",
     re.IGNORECASE,
@@ -366,6 +375,14 @@ def resolve_time(
     """
     if isinstance(anchor, datetime):
         anchor = anchor.date()
+    return _resolve_time(text, anchor, future)
+
+
+@lru_cache(maxsize=8192)
+def _resolve_time(text: str, anchor: date | None, future: bool) -> TimeValue | None:
+    """:func:`resolve_time` on a date anchor, memoised: the same phrases recur within and
+    across articles, and every caller (the component's split, the ``time_expressions`` and
+    ``events`` rows) resolves each one again."""
     words = _norm(text)
     if not words:
         return None
@@ -699,8 +716,13 @@ def find_time_spans(doc: Doc) -> list[TimexSpan]:
             text = ent.text[start:end]
             found.append(TimexSpan(ent.start_char + start, ent.start_char + end, text, future))
         covered.update(range(ent.start, ent.end))
-    for token in doc:
-        if token.i in covered or token.ent_type_:
+    # Only a few words can end a deictic expression: test the array of lower-case forms and
+    # make a Token only for those.
+    for i, lower_id in enumerate(token_ids(doc, LOWER)):
+        if lower_id not in _CANDIDATE_IDS or i in covered:
+            continue
+        token = doc[i]
+        if token.ent_type_:
             continue
         lower = token.lower_
         start = token.i
