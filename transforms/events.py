@@ -25,16 +25,18 @@ verbs, conditionals and modals, complements of request verbs.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
+from spacy.attrs import POS
 from spacy.language import Language
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Token
 
-from transforms.doctext import doc_text
+from transforms.doctext import doc_text, token_ids
 from transforms.entities import mention_at, sentence_index_at
 from transforms.ids import row_id
 from transforms.timex import TimexSpan, resolve_time, time_spans
@@ -211,9 +213,8 @@ class ParticipantRecord:
 # --------------------------------------------------------------------------- frames
 
 
-def _children(token: Token, deps: Iterable[str]) -> list[Token]:
-    wanted = set(deps)
-    return [child for child in token.children if child.dep_ in wanted]
+#: Children of a token: ``token.children``, or the cached ones of ``EventExtractor._kids``.
+Kids = Callable[[Token], Sequence[Token]]
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -221,13 +222,13 @@ def _conjuncts(token: Token) -> list[Token]:
     return [token, *token.conjuncts] if token.dep_ != "conj" else [token]
 
 
-def _arg_span(token: Token) -> tuple[int, int]:
+def _arg_span(token: Token, kids: Kids) -> tuple[int, int]:
     """Character range of the phrase headed by ``token``, without clauses or conjuncts."""
     lo, hi = token.i, token.i
     stack = [token]
     while stack:
         current = stack.pop()
-        for child in current.children:
+        for child in kids(current):
             if child.dep_ in _ARG_EXCLUDED_DEPS and not (
                 child.dep_ == "prep" and child.lower_ == "of" and current == token
             ):
@@ -237,14 +238,17 @@ def _arg_span(token: Token) -> tuple[int, int]:
             lo, hi = min(lo, child.i), max(hi, child.i)
             stack.append(child)
     doc = token.doc
-    while lo < hi and (doc[lo].is_punct or doc[lo].lower_ in {"the", "a", "an"}):
+    first, last = doc[lo], doc[hi]
+    while lo < hi and (first.is_punct or first.lower_ in {"the", "a", "an"}):
         lo += 1
-    while hi > lo and (doc[hi].is_punct or doc[hi].tag_ == "POS"):
+        first = doc[lo]
+    while hi > lo and (last.is_punct or last.tag_ == "POS"):
         hi -= 1
-    return doc[lo].idx, doc[hi].idx + len(doc[hi])
+        last = doc[hi]
+    return first.idx, last.idx + len(last)
 
 
-def _is_participant(token: Token) -> bool:
+def _is_participant(token: Token, kids: Kids) -> bool:
     """Whether a noun phrase head names an actor/target rather than a thing."""
     if token.ent_type_ in _ENTITY_LABELS or token.pos_ in {"PROPN", "PRON"}:
         return token.lower_ not in {"it", "this", "that", "which", "what"} or bool(token.ent_type_)
@@ -253,7 +257,7 @@ def _is_participant(token: Token) -> bool:
     # "Palestinian detainees", "Sierra Leonean refugees": people named by their nation.
     return token.pos_ == "NOUN" and any(
         child.dep_ in {"amod", "compound"} and child.ent_type_ in {"NORP", "GPE"}
-        for child in token.children
+        for child in kids(token)
     )
 
 
@@ -282,6 +286,12 @@ class EventExtractor:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
+        # spaCy makes new ``Token`` objects on every ``token.children`` and ``token.head``,
+        # and the frames below walk the same few tokens many times per trigger: while
+        # :meth:`events` runs on ``_doc``, each token's children and head are made once.
+        self._doc: Doc | None = None
+        self._kid_cache: dict[int, tuple[Token, ...]] = {}
+        self._head_cache: dict[int, Token] = {}
         words = self.lexicon.words
         self.speech = words("speech")
         self.grammatical = words("grammatical")
@@ -297,13 +307,39 @@ class EventExtractor:
             if any(row.pos in {"NOUN", "*"} for row in rows)
         )
 
+    # ---- parse access
+
+    def _kids(self, token: Token) -> Sequence[Token]:
+        """``token.children`` (same tokens, same order)."""
+        if token.doc is not self._doc:
+            return tuple(token.children)
+        kids = self._kid_cache.get(token.i)
+        if kids is None:
+            kids = tuple(token.children)
+            self._kid_cache[token.i] = kids
+        return kids
+
+    def _head(self, token: Token) -> Token:
+        """``token.head``."""
+        if token.doc is not self._doc:
+            return token.head
+        head = self._head_cache.get(token.i)
+        if head is None:
+            head = token.head
+            self._head_cache[token.i] = head
+        return head
+
+    def _children(self, token: Token, deps: Iterable[str]) -> list[Token]:
+        wanted = set(deps)
+        return [child for child in self._kids(token) if child.dep_ in wanted]
+
     # ---- triggers
 
     def _verb_lemma(self, token: Token) -> str:
         return token.lemma_.lower()
 
     def _particle(self, token: Token) -> str:
-        for child in token.children:
+        for child in self._kids(token):
             if child.dep_ == "prt":
                 return child.lower_
         return ""
@@ -336,11 +372,11 @@ class EventExtractor:
 
     def _eventive_object(self, verb: Token) -> Token | None:
         """The eventive noun a light verb governs ("held talks", "engaged in warfare")."""
-        for child in verb.children:
+        for child in self._kids(verb):
             if child.dep_ in _OBJECT_DEPS and self.is_noun_trigger(child):
                 return child
             if child.dep_ == "prep" and child.lower_ in {"in", "into"}:
-                for pobj in _children(child, {"pobj"}):
+                for pobj in self._children(child, {"pobj"}):
                     if self.is_noun_trigger(pobj):
                         return pobj
         return None
@@ -351,21 +387,23 @@ class EventExtractor:
         """Actor heads of ``verb``: its subject, else the subject it inherits."""
         if seen > 6:
             return []
-        passive = _children(verb, _PASSIVE_SUBJECT_DEPS)
+        passive = self._children(verb, _PASSIVE_SUBJECT_DEPS)
         if passive:
             agents = [
-                pobj for agent in _children(verb, {"agent"}) for pobj in _children(agent, {"pobj"})
+                pobj
+                for agent in self._children(verb, {"agent"})
+                for pobj in self._children(agent, {"pobj"})
             ]
             return [_relative_antecedent(a) for a in agents]
-        subjects = _children(verb, _SUBJECT_DEPS)
+        subjects = self._children(verb, _SUBJECT_DEPS)
         if subjects:
             return [_relative_antecedent(s) for s in subjects if s.pos_ != "SCONJ"]
         if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             head = verb.head
             if verb.tag_ == "VBN":
                 return []
-            if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and (
-                not _is_participant(head)
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in self._kids(verb)) and (
+                not _is_participant(head, self._kids)
             ):
                 clause = head.head
                 if head.dep_ == "pobj":
@@ -374,14 +412,18 @@ class EventExtractor:
                     return self._subject(clause, seen=seen + 1)
                 return []
             # "a statement warning the North": the one who issued the statement.
-            if head.dep_ in _OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(head):
+            if (
+                head.dep_ in _OBJECT_DEPS
+                and head.head.pos_ == "VERB"
+                and not _is_participant(head, self._kids)
+            ):
                 return self._subject(head.head, seen=seen + 1)
             return [head]
         head = verb.head
         if head == verb:
             return []
         if verb.dep_ == "xcomp" and self._verb_lemma(head) in self.object_control:
-            objects = _children(head, _OBJECT_DEPS)
+            objects = self._children(head, _OBJECT_DEPS)
             if objects:
                 return objects
         if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and head.pos_ in {
@@ -399,9 +441,9 @@ class EventExtractor:
 
     def _prep_objects(self, token: Token, preps: frozenset[str]) -> list[Token]:
         found: list[Token] = []
-        for child in token.children:
+        for child in self._kids(token):
             if child.dep_ == "prep" and child.lower_ in preps:
-                for pobj in _children(child, {"pobj"}):
+                for pobj in self._children(child, {"pobj"}):
                     found.extend(p for p in _conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS)
         return found
 
@@ -410,17 +452,19 @@ class EventExtractor:
         for actor in self._subject(verb):
             frame.actors.extend(_conjuncts(actor))
         frame.actors = [a for a in frame.actors if a.lower_ not in _RELATIVE_PRONOUNS]
-        passive = _children(verb, _PASSIVE_SUBJECT_DEPS)
-        objects = [o for obj in _children(verb, _OBJECT_DEPS) for o in _conjuncts(obj)]
+        passive = self._children(verb, _PASSIVE_SUBJECT_DEPS)
+        objects = [o for obj in self._children(verb, _OBJECT_DEPS) for o in _conjuncts(obj)]
         if passive:
             objects = [o for p in passive for o in _conjuncts(_relative_antecedent(p))]
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             objects = [verb.head]
         if not passive and verb.dep_ == "xcomp" and not objects:
             objects = []
-        participants = [o for o in objects if _is_participant(o)]
-        frame.themes = [o for o in objects if not _is_participant(o)]
-        recipients = [r for r in self._prep_objects(verb, _TRANSFER_PREPS) if _is_participant(r)]
+        participants = [o for o in objects if _is_participant(o, self._kids)]
+        frame.themes = [o for o in objects if not _is_participant(o, self._kids)]
+        recipients = [
+            r for r in self._prep_objects(verb, _TRANSFER_PREPS) if _is_participant(r, self._kids)
+        ]
         if recipients and self._verb_lemma(verb) in _TRANSFER_LEMMAS:
             frame.themes = objects
             participants = []
@@ -430,7 +474,7 @@ class EventExtractor:
             for theme in frame.themes:
                 if not frame.targets:
                     frame.targets = self._prep_objects(theme, _TARGET_PREPS)
-        frame.targets = [t for t in frame.targets if _is_participant(t)]
+        frame.targets = [t for t in frame.targets if _is_participant(t, self._kids)]
         for loc in self._prep_objects(verb, _LOCATION_PREPS):
             if loc.ent_type_ in {"GPE", "LOC", "FAC"}:
                 frame.locations.append(loc)
@@ -441,7 +485,7 @@ class EventExtractor:
         return frame
 
     def _count(self, noun: Token) -> tuple[int, int] | None:
-        numbers = [c for c in noun.children if c.dep_ == "nummod" and c.like_num]
+        numbers = [c for c in self._kids(noun) if c.dep_ == "nummod" and c.like_num]
         if not numbers:
             if noun.dep_ in _OBJECT_DEPS and noun.ent_type_ == "CARDINAL":
                 return noun.idx, noun.idx + len(noun)
@@ -459,7 +503,7 @@ class EventExtractor:
                 frame.actors.extend(_conjuncts(actor))
         owners = [
             c
-            for c in noun.children
+            for c in self._kids(noun)
             if c.dep_ == "poss" or (c.dep_ in {"amod", "compound"} and c.ent_type_ in {
                 "NORP", "GPE"})
         ]  # fmt: skip
@@ -467,13 +511,19 @@ class EventExtractor:
             frame.actors = [_relative_antecedent(o) for o in owners[:1]]
         if not frame.actors:
             frame.actors = [
-                p for p in self._prep_objects(noun, frozenset({"by"})) if _is_participant(p)
+                p
+                for p in self._prep_objects(noun, frozenset({"by"}))
+                if _is_participant(p, self._kids)
             ]
         preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
-        frame.targets = [t for t in self._prep_objects(noun, preps) if _is_participant(t)]
+        frame.targets = [
+            t for t in self._prep_objects(noun, preps) if _is_participant(t, self._kids)
+        ]
         if light_verb is not None and not frame.targets:
             frame.targets = [
-                t for t in self._prep_objects(light_verb, _TARGET_PREPS) if _is_participant(t)
+                t
+                for t in self._prep_objects(light_verb, _TARGET_PREPS)
+                if _is_participant(t, self._kids)
             ]
         frame.actors = [a for a in frame.actors if a.i not in {t.i for t in frame.targets}]
         return frame
@@ -486,23 +536,25 @@ class EventExtractor:
         if entry.kind == "prt":
             return self._particle(token) in entry.values
         if entry.kind == "prep":
-            return any(c.dep_ == "prep" and c.lower_ in entry.values for c in token.children)
+            return any(c.dep_ == "prep" and c.lower_ in entry.values for c in self._kids(token))
         if entry.kind == "obj":
-            heads = [c for c in token.children if c.dep_ in _OBJECT_DEPS | {"nsubjpass"}]
+            heads = [c for c in self._kids(token) if c.dep_ in _OBJECT_DEPS | {"nsubjpass"}]
             if token.pos_ == "NOUN":
-                heads = [p for c in _children(token, {"prep"}) for p in _children(c, {"pobj"})]
+                heads = [
+                    p for c in self._children(token, {"prep"}) for p in self._children(c, {"pobj"})
+                ]
             heads.extend(
-                p for h in list(heads) for c in _children(h, {"prep"})
-                if c.lower_ == "of" for p in _children(c, {"pobj"})
+                p for h in list(heads) for c in self._children(h, {"prep"})
+                if c.lower_ == "of" for p in self._children(c, {"pobj"})
             )  # fmt: skip
             return any(h.lemma_.lower() in entry.values or h.lower_ in entry.values for h in heads)
         if entry.kind == "mod":
             return any(
                 c.dep_ in {"compound", "amod"} and c.lemma_.lower() in entry.values
-                for c in token.children
+                for c in self._kids(token)
             )
         if entry.kind == "xcomp":
-            comps = _children(token, {"xcomp"})
+            comps = self._children(token, {"xcomp"})
             return bool(comps) and (
                 "*" in entry.values or any(c.lemma_.lower() in entry.values for c in comps)
             )
@@ -525,15 +577,15 @@ class EventExtractor:
         # Conjuncts without their own subject share the first conjunct's auxiliaries.
         while (
             clause.dep_ == "conj"
-            and not _children(clause, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"aux", "mark"})
+            and not self._children(clause, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"aux", "mark"})
             and clause.head != clause
         ):
             clause = clause.head
-        aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass", "neg"}}
-        aux |= {c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass", "neg"}}
+        aux = {c.lower_ for c in self._kids(clause) if c.dep_ in {"aux", "auxpass", "neg"}}
+        aux |= {c.lower_ for c in self._kids(token) if c.dep_ in {"aux", "auxpass", "neg"}}
         head = clause.head
         if token.pos_ == "NOUN":
-            if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+            if any(c.dep_ == "det" and c.lower_ == "no" for c in self._kids(token)):
                 return "negated"
             governor = token.head
             if governor.dep_ == "prep" and governor.lower_ == "for":
@@ -550,21 +602,21 @@ class EventExtractor:
             return "negated"
         if clause.dep_ == "xcomp" and head != clause:
             head_lemma = head.lemma_.lower()
-            if any(c.lower_ == "yet" for c in head.children) or head_lemma in self.negative:
+            if any(c.lower_ == "yet" for c in self._kids(head)) or head_lemma in self.negative:
                 return "negated"
-            if {c.lower_ for c in head.children if c.dep_ == "neg"}:
+            if {c.lower_ for c in self._kids(head) if c.dep_ == "neg"}:
                 return "negated"
             if head_lemma in self.request:
                 return "requested"
-        if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in clause.children):
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in self._kids(clause)):
             return "hypothetical"
         if aux & _HYPOTHETICAL_AUX or any(
             c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS
-                                      for m in c.children)
-            for c in token.children
+                                      for m in self._kids(c))
+            for c in self._kids(token)
         ):  # fmt: skip
             return "hypothetical"
-        if aux & _FUTURE_AUX or any(c.lower_ == "going" for c in clause.children):
+        if aux & _FUTURE_AUX or any(c.lower_ == "going" for c in self._kids(clause)):
             return "future"
         if clause.dep_ == "xcomp" and head != clause:
             if head.lemma_.lower() in self.commit:
@@ -582,13 +634,13 @@ class EventExtractor:
         act is THREATEN (PLOVER 0.5 AGREE/THREATEN definitions); "X said Y must ..." is
         DEMAND.
         """
-        aux = {c.lower_ for c in token.children if c.dep_ == "aux"}
+        aux = {c.lower_ for c in self._kids(token) if c.dep_ == "aux"}
         if aux & _DEMAND_AUX or ("should" in aux and token.head.lemma_.lower() in self.speech):
             return "DEMAND"
         if base == "OTHER" or modality not in {"future", "hypothetical"}:
             return base
         in_condition = any(
-            c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in token.children
+            c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in self._kids(token)
         )
         governed = token.dep_ in {"xcomp", "conj", "pcomp", "pobj", "dobj"} and (
             self.base_type(token.head) != "OTHER" or token.pos_ == "NOUN"
@@ -597,8 +649,8 @@ class EventExtractor:
             return base
         conditional = any(
             c.dep_ == "advcl"
-            and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in c.children)
-            for c in token.children
+            and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in self._kids(c))
+            for c in self._kids(token)
         )
         reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in self.speech
         if base in _HOSTILE and base != "THREATEN" and (conditional or reported):
@@ -614,10 +666,12 @@ class EventExtractor:
     def _depth(self, token: Token) -> int:
         depth = 0
         current = token
-        while current.head != current and depth < 50:
-            if not (current.head.lemma_.lower() in self.speech and current.dep_ == "ccomp"):
+        head = self._head(current)
+        while head != current and depth < 50:
+            if not (head.lemma_.lower() in self.speech and current.dep_ == "ccomp"):
                 depth += 1
-            current = current.head
+            current = head
+            head = self._head(current)
         return depth
 
     def _times(self, token: Token, by_token: dict[int, TimexSpan]) -> tuple[TimexSpan, ...]:
@@ -648,21 +702,27 @@ class EventExtractor:
         for timex in time_spans(doc):
             span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
             if span is not None:
-                for token in span:
-                    by_token[token.i] = timex
+                for i in range(span.start, span.end):
+                    by_token[i] = timex
         mentions: list[EventMention] = []
         self._text = doc_text(doc)
-        self._govern_times(doc, by_token)
-        for token in doc:
-            if token.i in by_token:
-                continue
-            if self.is_verb_trigger(token):
-                mentions.append(self._verb_event(token, by_token))
-            elif self.is_noun_trigger(token):
-                mention = self._noun_event(token, by_token)
-                if mention is not None:
-                    mentions.append(mention)
-        self._text = None
+        self._doc, self._kid_cache, self._head_cache = doc, {}, {}
+        try:
+            self._govern_times(doc, by_token)
+            # Only verbs and nouns can be triggers: test the POS array, not a Token per word.
+            for i, pos in enumerate(token_ids(doc, POS)):
+                if (pos != VERB and pos != NOUN) or i in by_token:
+                    continue
+                token = doc[i]
+                if self.is_verb_trigger(token):
+                    mentions.append(self._verb_event(token, by_token))
+                elif self.is_noun_trigger(token):
+                    mention = self._noun_event(token, by_token)
+                    if mention is not None:
+                        mentions.append(mention)
+        finally:
+            self._text = None
+            self._doc, self._kid_cache, self._head_cache = None, {}, {}
         return mentions
 
     def _light_governor(self, noun: Token) -> Token | None:
@@ -689,7 +749,7 @@ class EventExtractor:
                 frame.actors = [a for s in self._subject(speaker) for a in _conjuncts(s)]
             modality = "requested"
         if event_type == "THREATEN" and base == "THREATEN":
-            comps = _children(token, {"xcomp"})
+            comps = self._children(token, {"xcomp"})
             for comp in comps:
                 if self.modality(comp) == "hypothetical":
                     modality = "hypothetical"
@@ -712,7 +772,7 @@ class EventExtractor:
         target_words = {t.lower_ for t in frame.targets}
         doc = token.doc
         if not any(
-            _same_referent(doc, actor, target, target_words)
+            _same_referent(doc, actor, target, target_words, self._kids)
             for actor in frame.actors
             for target in frame.targets
         ):
@@ -790,7 +850,7 @@ class EventExtractor:
             ("location", frame.locations),
         ):
             for head in heads:
-                add(role, *_arg_span(head))
+                add(role, *_arg_span(head, self._kids))
         for start, end in frame.counts:
             add("count", start, end)
         times = self._times(token, by_token)
@@ -830,10 +890,12 @@ class EventExtractor:
     _text: str | None = None
 
 
-def _same_referent(doc: Doc, actor: Token, target: Token, target_words: set[str]) -> bool:
+def _same_referent(
+    doc: Doc, actor: Token, target: Token, target_words: set[str], kids: Kids
+) -> bool:
     """Whether two argument heads name the same entity (same mention key or head word)."""
-    a_start, a_end = _arg_span(actor)
-    t_start, t_end = _arg_span(target)
+    a_start, a_end = _arg_span(actor, kids)
+    t_start, t_end = _arg_span(target, kids)
     a_mention = mention_at(doc, a_start, a_end)
     t_mention = mention_at(doc, t_start, t_end)
     if (
@@ -926,22 +988,7 @@ def extract_events(
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
     text = doc_text(doc)
     for mention in event_mentions(doc):
-        when, date_text, precision = event_date(doc, mention, anchor, text=text)
-        yield EventRecord(
-            event_id=_event_id(doc_id, mention),
-            doc_id=doc_id,
-            event_type=mention.event_type,
-            trigger_text=mention.trigger_text,
-            trigger_lemma=mention.trigger_lemma,
-            trigger_start=mention.trigger_start,
-            trigger_end=mention.trigger_end,
-            sentence_index=mention.sentence_index,
-            event_date=when,
-            date_text=date_text,
-            modality=mention.modality,
-            confidence=mention.confidence,
-            date_precision=precision,
-        )
+        yield _event_record(doc, mention, _event_id(doc_id, mention), doc_id, anchor, text)
 
 
 def extract_event_participants(doc: Doc, *, doc_id: str) -> Iterator[ParticipantRecord]:
@@ -951,18 +998,60 @@ def extract_event_participants(doc: Doc, *, doc_id: str) -> Iterator[Participant
     :func:`transforms.entities.mention_at`; themes, counts and times keep only their text.
     """
     for mention in event_mentions(doc):
+        yield from _participant_records(doc, mention, _event_id(doc_id, mention), doc_id)
+
+
+def extract_event_rows(
+    doc: Doc, *, doc_id: str, published_at: datetime | date | None
+) -> tuple[list[EventRecord], list[ParticipantRecord]]:
+    """The rows of :func:`extract_events` and :func:`extract_event_participants` in one pass
+    over the events (each event id is hashed once)."""
+    anchor = published_at.date() if isinstance(published_at, datetime) else published_at
+    text = doc_text(doc)
+    events: list[EventRecord] = []
+    participants: list[ParticipantRecord] = []
+    for mention in event_mentions(doc):
         event_id = _event_id(doc_id, mention)
-        for arg in mention.arguments:
-            entity_id = None
-            if arg.role in {"actor", "target", "location"}:
-                found = mention_at(doc, arg.start_char, arg.end_char)
-                entity_id = found.entity_id if found is not None else None
-            yield ParticipantRecord(
-                event_id=event_id,
-                role=arg.role,
-                entity_id=entity_id,
-                text=arg.text,
-                start_char=arg.start_char,
-                end_char=arg.end_char,
-                doc_id=doc_id,
-            )
+        events.append(_event_record(doc, mention, event_id, doc_id, anchor, text))
+        participants.extend(_participant_records(doc, mention, event_id, doc_id))
+    return events, participants
+
+
+def _event_record(
+    doc: Doc, mention: EventMention, event_id: str, doc_id: str, anchor: date | None, text: str
+) -> EventRecord:
+    when, date_text, precision = event_date(doc, mention, anchor, text=text)
+    return EventRecord(
+        event_id=event_id,
+        doc_id=doc_id,
+        event_type=mention.event_type,
+        trigger_text=mention.trigger_text,
+        trigger_lemma=mention.trigger_lemma,
+        trigger_start=mention.trigger_start,
+        trigger_end=mention.trigger_end,
+        sentence_index=mention.sentence_index,
+        event_date=when,
+        date_text=date_text,
+        modality=mention.modality,
+        confidence=mention.confidence,
+        date_precision=precision,
+    )
+
+
+def _participant_records(
+    doc: Doc, mention: EventMention, event_id: str, doc_id: str
+) -> Iterator[ParticipantRecord]:
+    for arg in mention.arguments:
+        entity_id = None
+        if arg.role in {"actor", "target", "location"}:
+            found = mention_at(doc, arg.start_char, arg.end_char)
+            entity_id = found.entity_id if found is not None else None
+        yield ParticipantRecord(
+            event_id=event_id,
+            role=arg.role,
+            entity_id=entity_id,
+            text=arg.text,
+            start_char=arg.start_char,
+            end_char=arg.end_char,
+            doc_id=doc_id,
+        )

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from schemas import DOCUMENT_TABLES
 from transforms.documents import document_record
 from transforms.entities import extract_entity_mentions
-from transforms.events import extract_event_participants, extract_events
+from transforms.events import extract_event_rows
 from transforms.quotes import extract_quotes
 from transforms.timex import extract_time_expressions
 from transforms.types import Article, Reject
@@ -76,8 +76,9 @@ def extract_rows(
     )
     rows["entity_mentions"].extend(extract_entity_mentions(doc, doc_id=doc_id))
     rows["quotes"].extend(extract_quotes(doc, doc_id=doc_id))
-    rows["events"].extend(extract_events(doc, doc_id=doc_id, published_at=article.published_at))
-    rows["event_participants"].extend(extract_event_participants(doc, doc_id=doc_id))
+    events, participants = extract_event_rows(doc, doc_id=doc_id, published_at=article.published_at)
+    rows["events"].extend(events)
+    rows["event_participants"].extend(participants)
     rows["time_expressions"].extend(
         extract_time_expressions(doc, doc_id=doc_id, published_at=article.published_at)
     )
