@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -33,7 +34,7 @@ def records_to_table(table: str, records: Sequence[Any]) -> pa.Table:
             f"{type(first).__name__} has no attribute(s) {missing} needed by table {table!r}"
         )
     columns = [
-        pa.array([getattr(rec, name) for rec in records], type=field.type)
+        pa.array(list(map(attrgetter(name), records)), type=field.type)
         for name, field in zip(schema.names, schema, strict=True)
     ]
     return pa.Table.from_arrays(columns, schema=schema)
