@@ -196,6 +196,12 @@ class RssSampler:
         """CPU seconds (user + system) the tree, less the Prefect API, used while sampled."""
         return sum(self._cpu_last[p] - self._cpu_first[p] for p in self._cpu_last)
 
+    @property
+    def cpu_main_seconds(self) -> float:
+        """CPU seconds of the root process alone (ingest, orchestration, the load)."""
+        pid = self.root.pid
+        return self._cpu_last.get(pid, 0.0) - self._cpu_first.get(pid, 0.0)
+
     def __enter__(self) -> RssSampler:
         self.sample()
         self._started = True
@@ -216,6 +222,8 @@ class RssSampler:
             "peak_workers_mib": round(self.peak_children / mib, 1),
             "peak_prefect_api_mib": round(self.peak_api / mib, 1),
             "cpu_seconds": round(self.cpu_seconds, 2),
+            "cpu_main_seconds": round(self.cpu_main_seconds, 2),
+            "cpu_workers_seconds": round(self.cpu_seconds - self.cpu_main_seconds, 2),
         }
 
 

@@ -136,14 +136,6 @@ def ingest_sources(
 
     def flush() -> None:
         if pending:
-            if not outcome.parts and settings.task_runner == "threads":
-                # there is NLP work: start the worker processes while ingest goes on
-                warm_pool(
-                    model=settings.model,
-                    fast_ops=settings.fast_ops,
-                    n_process=settings.n_process,
-                    config_path=str(settings.pipeline_config) if settings.pipeline_config else None,
-                )
             path = out_dir / f"part-{len(outcome.parts):05d}.parquet"
             write_parquet(_articles_table(pending), path)
             outcome.parts.append(str(path))
@@ -178,6 +170,15 @@ def ingest_sources(
             outcome.n_replaced += 1
         else:
             outcome.n_new += 1
+        if not pending and not outcome.parts and settings.task_runner == "threads":
+            # the first document to analyse: start the worker processes (each loads the
+            # model) while ingest goes on
+            warm_pool(
+                model=settings.model,
+                fast_ops=settings.fast_ops,
+                n_process=settings.n_process,
+                config_path=str(settings.pipeline_config) if settings.pipeline_config else None,
+            )
         pending.append(item)
         if len(pending) >= settings.task_batch_size:
             flush()
