@@ -2,6 +2,12 @@
 
 Each call analyses one Parquet part of cleaned articles and writes one Parquet part per
 document table into the run's staging folder. The model is loaded once per process.
+
+The local pool forks its workers from a ``forkserver`` process that imported presslake and
+loaded the pipeline once (see :mod:`flows.preload`): a worker starts with the model already
+in memory instead of importing spaCy and loading the model itself, and the server is a fresh
+single-threaded interpreter, so forking it is safe while the flow process runs Prefect's
+threads.
 """
 
 from __future__ import annotations
@@ -9,10 +15,12 @@ from __future__ import annotations
 import atexit
 import json
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -102,18 +110,32 @@ def _ready() -> bool:
 
 
 _POOLS: dict[tuple[str, bool, str | None, int], ProcessPoolExecutor] = {}
+#: What the forkserver loads when it starts (read by :mod:`flows.preload`).
+PRELOAD_ENV = "PRESSLAKE_PRELOAD_PIPELINE"
+
+
+def _forkserver(model: str, fast_ops: bool, config_path: str | None) -> BaseContext:
+    """The ``forkserver`` context, told to preload this pipeline if its server has not
+    started yet (a server already running keeps what it loaded; workers then load the
+    pipeline they need in their initializer)."""
+    context = multiprocessing.get_context("forkserver")
+    os.environ[PRELOAD_ENV] = json.dumps(
+        {"model": model, "fast_ops": fast_ops, "config_path": config_path}
+    )
+    context.set_forkserver_preload(["flows.preload"])
+    return context
 
 
 def process_pool(
     *, model: str, fast_ops: bool, n_process: int, config_path: str | None = None
 ) -> ProcessPoolExecutor:
-    """A long-lived pool of ``n_process`` spawned workers, each holding the pipeline."""
+    """A long-lived pool of ``n_process`` workers, each holding the pipeline."""
     key = (model, fast_ops, config_path, n_process)
     pool = _POOLS.get(key)
     if pool is None:
         pool = ProcessPoolExecutor(
             max_workers=n_process,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_forkserver(model, fast_ops, config_path),
             initializer=_warm,
             initargs=(model, fast_ops, config_path),
         )

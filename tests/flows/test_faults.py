@@ -102,7 +102,7 @@ def _reached(point: str, wh: Path, old_runs: set[str]) -> Callable[[], str | Non
                 seen.update(articles=n_articles, since=time.monotonic())
             ok = (
                 n_articles > 0
-                and time.monotonic() - seen["since"] > 0.7
+                and time.monotonic() - seen["since"] > 0.2
                 and not _table_parts(run_dir)
             )
         elif point == "parquet":
