@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: install
-	$(BIN)/python bench/throughput.py --data $(DATA) --scale 10 --processes 1 2 --blas-threads 1
+	$(BIN)/python bench/throughput.py --data $(DATA) --scale 10 --processes 1 2 --blas-threads 1 --repeats 2
 
 clean:
 	rm -rf $(WAREHOUSE) .pytest_cache

@@ -320,6 +320,67 @@ def _bare_child_main(spec_json: str) -> None:
     print(json.dumps(result))
 
 
+def flows_in_child(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run :func:`_flow_child_main` in a fresh interpreter, as a ``presslake run`` would be:
+    its own temporary Prefect API (timed apart), its own NLP forkserver and workers (their
+    start and model load inside the timed run)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--flow-child", json.dumps(spec)]
+    with tempfile.TemporaryFile("w+") as out:
+        code = subprocess.call(cmd, stdout=out, cwd=str(ROOT), env=dict(os.environ))
+        if code != 0:
+            raise RuntimeError(f"flow measurement {spec} failed with exit code {code}")
+        out.seek(0)
+        result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
+    return result
+
+
+def _flow_child_main(spec_json: str) -> None:
+    """Start Prefect, then time the full run, the no-op re-run and, when asked, the scaled
+    run, each with its process tree's RSS and CPU sampled; print them as JSON."""
+    spec = json.loads(spec_json)
+    n, overrides = spec["n_process"], spec["overrides"]
+    out: dict[str, Any] = {"prefect_startup_s": round(start_prefect(), 2)}
+    wh = Path(spec["warehouse"])
+    full = timed_flow(
+        f"flow-{n}p",
+        [spec["source"]],
+        warehouse=wh,
+        n_process=n,
+        words=spec["words"],
+        settings_overrides=overrides,
+    )
+    noop = timed_flow(
+        f"noop-{n}p",
+        [spec["source"]],
+        warehouse=wh,
+        n_process=n,
+        words=spec["words"],
+        settings_overrides=overrides,
+    )
+    if noop.n_new:
+        raise RuntimeError(f"the no-op re-run analysed {noop.n_new} documents again")
+    out["full"], out["noop"] = asdict(full), asdict(noop)
+    if spec.get("scaled_source"):
+        from flows.workers import shutdown_pools
+
+        shutdown_pools()  # the scaled run starts its workers again, as a new CLI run would
+        scaled = timed_flow(
+            f"flow-scaled-{n}p",
+            [spec["scaled_source"]],
+            warehouse=Path(spec["scaled_warehouse"]),
+            n_process=n,
+            words=spec["scaled_words"],
+            settings_overrides=overrides,
+        )
+        out["scaled"] = asdict(scaled)
+    print(json.dumps(out))
+
+
+def _best(trials: list[dict[str, Any]], key: str = "words_per_s") -> dict[str, Any]:
+    """The trial with the most words/s (the least disturbed by other load on the machine)."""
+    return max(trials, key=lambda t: t[key])
+
+
 def tune_batch_size(
     data_file: Path, candidates: Sequence[int], *, tune_articles: int
 ) -> tuple[int, list[dict[str, Any]]]:
@@ -516,7 +577,10 @@ def compute_ratios(result: dict[str, Any]) -> dict[str, Any]:
         out["limit_2p_over_1p"] = ratio(limit[2], limit[1])
     scaled = result.get("scaled")
     if scaled:
-        base = result["flow"][str(scaled["n_process"])]["rss"]["peak_rss_mib"]
+        base = (
+            result.get("scaled_base_rss_mib")
+            or (result["flow"][str(scaled["n_process"])]["rss"]["peak_rss_mib"])
+        )
         out["rss_scaled_over_1x"] = ratio(scaled["rss"]["peak_rss_mib"], base)
     for n, run in result.get("noop", {}).items():
         out[f"noop_{n}p_over_full"] = ratio(run["seconds"], result["flow"][n]["seconds"])
@@ -627,90 +691,98 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    log(f"reference: bare nlp.pipe, spaCy defaults, {len(records)} articles")
-    result["reference"] = bare_in_child(
-        source, limit=None, fast_ops=False, batch_size=None, n_process=1, user_env=True
-    )
-    log(f"  {result['reference']['words_per_s']} words/s")
+    repeats = max(1, args.repeats)
+    result["repeats"] = repeats
     if len(args.batch_sizes) > 1:
         log(f"tuning batch_size over {args.batch_sizes} on {args.tune_articles} articles")
-        best, trials = tune_batch_size(source, args.batch_sizes, tune_articles=args.tune_articles)
-        result["batch_trials"] = trials
-        log("  " + ", ".join(f"{t['batch_size']}: {t['words_per_s']} w/s" for t in trials))
+        best, batch_trials = tune_batch_size(
+            source, args.batch_sizes, tune_articles=args.tune_articles
+        )
+        result["batch_trials"] = batch_trials
+        log("  " + ", ".join(f"{t['batch_size']}: {t['words_per_s']} w/s" for t in batch_trials))
     else:
         best = args.batch_sizes[0]
     result["best_batch_size"] = best
-    result["limit"] = {}
-    for n in args.processes:
-        log(f"limit: bare nlp.pipe, fast ops, batch_size={best}, n_process={n}")
-        result["limit"][str(n)] = bare_in_child(
-            source, limit=None, fast_ops=True, batch_size=best, n_process=n, exclude=()
+
+    from flows.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if args.flow_batch_size:
+        overrides["nlp_batch_size"] = args.flow_batch_size
+    if args.task_batch_size:
+        overrides["task_batch_size"] = args.task_batch_size
+    result["flow_settings"] = overrides
+    result["flow_batch_size"] = overrides.get("nlp_batch_size", Settings().nlp_batch_size)
+    scaled_spec: dict[str, Any] = {}
+    if not args.skip_flow and args.scale > 1:
+        scaled_file = work / f"sample-x{args.scale}.jsonl"
+        n_scaled, scaled_words = write_jsonl(scaled_records(records, args.scale), scaled_file)
+        scaled_spec = {"scaled_source": str(scaled_file), "scaled_words": scaled_words}
+        result["scaled_input"] = {"articles": n_scaled, "words": scaled_words}
+
+    # Every measurement is repeated ``repeats`` times, interleaved (reference, limits, flows,
+    # then again), and the best of each is kept: other load on a shared machine only ever
+    # slows a measurement down.
+    trials: dict[str, list[dict[str, Any]]] = {}
+    for r in range(repeats):
+        tag = f" (repeat {r + 1}/{repeats})" if repeats > 1 else ""
+        log(f"reference: bare nlp.pipe, spaCy defaults, {len(records)} articles{tag}")
+        ref = bare_in_child(
+            source, limit=None, fast_ops=False, batch_size=None, n_process=1, user_env=True
         )
-        log(f"  {result['limit'][str(n)]['words_per_s']} words/s")
-
-    if not args.skip_flow:
-        log("starting the temporary Prefect API (trivial flow)")
-        result["prefect_startup_s"] = round(start_prefect(), 2)
-        log(f"  {result['prefect_startup_s']} s")
-        from flows.settings import Settings
-
-        overrides: dict[str, Any] = {}
-        if args.flow_batch_size:
-            overrides["nlp_batch_size"] = args.flow_batch_size
-        if args.task_batch_size:
-            overrides["task_batch_size"] = args.task_batch_size
-        result["flow_settings"] = overrides
-        result["flow_batch_size"] = overrides.get("nlp_batch_size", Settings().nlp_batch_size)
-        result["flow"], result["noop"] = {}, {}
-        # Most processes first: the in-process (n_process=1) run loads the model into this
-        # process, which would then count in every later run's RSS.
+        trials.setdefault("reference", []).append(ref)
+        log(f"  {ref['words_per_s']} words/s")
+        for n in args.processes:
+            log(f"limit: bare nlp.pipe, fast ops, batch_size={best}, n_process={n}{tag}")
+            lim = bare_in_child(
+                source, limit=None, fast_ops=True, batch_size=best, n_process=n, exclude=()
+            )
+            trials.setdefault(f"limit-{n}", []).append(lim)
+            log(f"  {lim['words_per_s']} words/s")
+        if args.skip_flow:
+            continue
         for n in sorted(args.processes, reverse=True):
-            wh = work / f"wh-{n}p"
-            log(f"flow 1x, n_process={n}")
-            full = timed_flow(
-                f"flow-{n}p",
-                [str(source)],
-                warehouse=wh,
-                n_process=n,
-                words=words,
-                settings_overrides=overrides,
+            log(f"flow 1x and no-op re-run, n_process={n}, in a fresh interpreter{tag}")
+            spec = {
+                "n_process": n,
+                "overrides": overrides,
+                "source": str(source),
+                "words": words,
+                "warehouse": str(work / f"wh-{n}p-{r}"),
+            }
+            if scaled_spec and r == repeats - 1 and n == max(args.processes):
+                log(f"  then {args.scale}x the sample")
+                spec.update(scaled_spec, scaled_warehouse=str(work / f"wh-x{args.scale}"))
+            got = flows_in_child(spec)
+            trials.setdefault(f"flow-{n}", []).append(got)
+            full, noop = got["full"], got["noop"]
+            log(
+                f"  {full['words_per_s']} words/s, {full['seconds']} s, timings "
+                f"{full['timings']}; no-op {noop['seconds']} s; Prefect start-up "
+                f"{got['prefect_startup_s']} s"
             )
-            result["flow"][str(n)] = asdict(full)
-            log(f"  {full.words_per_s} words/s, {full.seconds} s, timings {full.timings}")
-            log(f"no-op re-run, n_process={n}")
-            noop = timed_flow(
-                f"noop-{n}p",
-                [str(source)],
-                warehouse=wh,
-                n_process=n,
-                words=words,
-                settings_overrides=overrides,
-            )
-            if noop.n_new:
-                raise RuntimeError(f"the no-op re-run analysed {noop.n_new} documents again")
-            result["noop"][str(n)] = asdict(noop)
-            log(f"  {noop.seconds} s, timings {noop.timings}")
-            if args.scale > 1 and n == max(args.processes):
-                scaled_file = work / f"sample-x{args.scale}.jsonl"
-                n_scaled, scaled_words = write_jsonl(
-                    scaled_records(records, args.scale), scaled_file
-                )
-                log(f"flow {args.scale}x ({n_scaled} articles), n_process={n}")
-                scaled = timed_flow(
-                    f"flow-{args.scale}x-{n}p",
-                    [str(scaled_file)],
-                    warehouse=work / f"wh-x{args.scale}",
-                    n_process=n,
-                    words=scaled_words,
-                    settings_overrides=overrides,
-                )
-                result["scaled"] = asdict(scaled)
-                log(f"  {scaled.words_per_s} words/s, {scaled.seconds} s, rss {scaled.rss}")
-        result["ratios"] = compute_ratios(result)
-    else:
+            if "scaled" in got:
+                scaled = got["scaled"]
+                result["scaled"] = scaled
+                # the 1x peak of the same interpreter is the base of the memory ratio
+                result["scaled_base_rss_mib"] = full["rss"]["peak_rss_mib"]
+                log(f"  {args.scale}x: {scaled['words_per_s']} words/s, rss {scaled['rss']}")
+    result["trials"] = trials
+    result["reference"] = _best(trials["reference"])
+    result["limit"] = {str(n): _best(trials[f"limit-{n}"]) for n in args.processes}
+    result["flow"], result["noop"] = {}, {}
+    if args.skip_flow:
         result["prefect_startup_s"] = 0.0
-        result["flow"], result["noop"], result["flow_batch_size"] = {}, {}, "-"
-        result["ratios"] = compute_ratios(result)
+        result["flow_batch_size"] = "-"
+    else:
+        for n in args.processes:
+            got = max(trials[f"flow-{n}"], key=lambda t: t["full"]["words_per_s"])
+            result["flow"][str(n)] = got["full"]
+            result["noop"][str(n)] = got["noop"]
+        result["prefect_startup_s"] = min(
+            t["prefect_startup_s"] for n in args.processes for t in trials[f"flow-{n}"]
+        )
+    result["ratios"] = compute_ratios(result)
 
     if args.profile:
         log(f"profiling the NLP task on {args.profile} articles")
@@ -764,7 +836,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Also profile the NLP task on N articles.",
     )
     parser.add_argument("--json", type=Path, default=None, help="Write the results here.")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="Run every measurement N times, interleaved, and keep the best of each.",
+    )
     parser.add_argument("--bare-child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--flow-child", default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -773,6 +852,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.bare_child:
         _bare_child_main(args.bare_child)
+        return 0
+    if args.flow_child:
+        _flow_child_main(args.flow_child)
         return 0
     result = run(args)
     print(render_table(result))

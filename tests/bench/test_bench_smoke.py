@@ -147,3 +147,23 @@ def test_timed_flow_runs_and_reruns(
     noop = bench.timed_flow("noop", [str(sample_file)], **kwargs)
     assert full.n_new == len(ARTICLES)
     assert noop.n_new == 0 and noop.n_unchanged == len(ARTICLES)
+
+
+@pytest.mark.slow
+def test_flow_child_times_a_cold_run_and_a_noop(
+    bench: ModuleType, prefect_harness: None, sample_file: Path, tmp_path: Path
+) -> None:
+    words = bench.count_words([r["text"] for r in read_jsonl(sample_file)])
+    got = bench.flows_in_child(
+        {
+            "n_process": 1,
+            "overrides": {},
+            "source": str(sample_file),
+            "words": words,
+            "warehouse": str(tmp_path / "wh"),
+        }
+    )
+    assert got["full"]["n_new"] == len(ARTICLES) and got["full"]["words"] == words
+    assert got["noop"]["n_new"] == 0 and got["noop"]["n_unchanged"] == len(ARTICLES)
+    assert got["full"]["rss"]["cpu_workers_seconds"] > 0
+    assert got["prefect_startup_s"] >= 0
