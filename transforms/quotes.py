@@ -983,10 +983,12 @@ class QuoteExtractor:
                 speaker, content_end = postposed
                 bounds = (_sent_bounds(token)[0], content_end)
         confidence = entry.confidence
-        if bounds is None and speaker is not None and _source_like(speaker):
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if bounds is None and speaker is not None and not infinitive and _source_like(speaker):
             # "Trump rejected the plan", "Clinton agreed to debate": a cue of the lexicon
             # used with an object or an infinitive instead of its usual complement still
-            # attributes that complement to its named or pronoun subject.
+            # attributes that complement to its named or pronoun subject (not when the cue
+            # is itself an infinitive: "called for ... to counter U.S. threats").
             bounds = _content_bounds(token, _FALLBACK_FRAMES, self.cues)
             if bounds is not None and "x" in entry.frames and _addressee(token, bounds):
                 # "warned the North not to ...": the object of a verb of telling is whom

@@ -713,6 +713,13 @@ def test_fallback_frames_and_framed_findings(
         ("The general warned the North in a statement on Monday.", "warned"),
         # a clause before a verb outside the lexicon is not reported through it
         ("A big question remains, however, Mexico would retaliate.", "retaliate"),
+        # an infinitive cue is part of another attribution's content, not one of its own
+        (
+            'North Korean leader Kim Jong Un renewed his call for a "limitless" expansion of '
+            "his military nuclear program to counter U.S.-led threats in comments reported "
+            "Monday.",
+            "counter",
+        ),
     ],
 )
 def test_furniture_addressees_and_opening_clauses_give_no_attribution(
