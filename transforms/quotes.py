@@ -641,9 +641,13 @@ def _content_bounds(
     """Token bounds of the content governed by ``cue`` under the frames of ``entry``."""
     children = list(cue.children)
     if "c" in entry.frames:
-        for child in children:
-            if child.dep_ == "ccomp":
-                return child.left_edge.i, _clause_end(child, cue, cues)
+        clauses = [child for child in children if child.dep_ == "ccomp"]
+        if len(clauses) > 1 and _broken_off(clauses[0], cue):
+            # "It's unlikely; Clinton's team says she'll continue": the clause before the
+            # colon or semicolon is the writer's, the one after the cue is reported
+            clauses = clauses[1:]
+        if clauses:
+            return clauses[0].left_edge.i, _clause_end(clauses[0], cue, cues)
         if cue.dep_ == "parataxis":
             head = cue.head
             return _minus(head.left_edge.i, head.right_edge.i + 1, cue)
@@ -663,6 +667,15 @@ def _content_bounds(
         if rights:
             return rights[0].left_edge.i, _predicate_end(cue, rights[-1])
     return None
+
+
+def _broken_off(clause: Token, cue: Token) -> bool:
+    """Whether a colon or semicolon stands between ``clause`` (before ``cue``) and the
+    cue's own clause."""
+    if clause.i > cue.i:
+        return False
+    doc = cue.doc
+    return any(doc[i].text in {":", ";"} for i in range(clause.right_edge.i + 1, cue.i))
 
 
 def _predicate_end(cue: Token, last: Token) -> int:

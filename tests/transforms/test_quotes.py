@@ -668,6 +668,15 @@ def test_cueless_quote_after_mixed_quote_inherits_speaker(
             "according to",
             "indirect",
         ),
+        # a clause before a semicolon or colon is the writer's, not the cue's complement
+        (
+            "It's an extremely unlikely scenario; Clinton's team says she'll continue her "
+            "march toward Election Day later this week.",
+            "she'll continue her march toward Election Day later this week",
+            "Clinton's team",
+            "says",
+            "indirect",
+        ),
         # a conjoined turn of speech closes the reported clause before it
         (
             "She said fathers and parents who adopt would not be eligible for the paid "
