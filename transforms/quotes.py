@@ -1557,7 +1557,23 @@ def _nearest_cue(
         distance = between[1] - between[0]
         if best is None or distance < best[0]:
             best = (distance, token)
-    return best[1] if best is not None else None
+    if best is None:
+        return _introducing_cue(doc, q_start, cue_tokens)
+    return best[1]
+
+
+def _introducing_cue(doc: Doc, q_start: int, cue_tokens: list[Token]) -> Token | None:
+    """A cue that closes the paragraph before a quotation with a colon ("He said:" then the
+    quotation as its own paragraph, the block-quote layout of transcripts and op-eds)."""
+    text = doc_text(doc)
+    colon = len(text[:q_start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":" or not _PARAGRAPH_BREAK.search(text, colon, q_start):
+        return None
+    for token in reversed(cue_tokens):
+        if token.idx < colon:
+            word_end = token.idx + len(token.text)
+            return token if not text[word_end:colon].strip() else None
+    return None
 
 
 def _indirect_draft(

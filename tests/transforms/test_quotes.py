@@ -677,6 +677,15 @@ def test_cueless_quote_after_mixed_quote_inherits_speaker(
             "says",
             "indirect",
         ),
+        # a paragraph that ends "He said:" introduces the quotation after it
+        (
+            'Trump spoke about crime in Chicago.\n\nHe said:\n\n"We have to stop the '
+            'violence. We have to bring back law and order."\n\nCritics disagreed.',
+            '"We have to stop the violence. We have to bring back law and order."',
+            "He",
+            "said",
+            "direct",
+        ),
         # a conjoined turn of speech closes the reported clause before it
         (
             "She said fathers and parents who adopt would not be eligible for the paid "
