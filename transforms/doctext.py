@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.attrs import DEP, LOWER, POS, TAG
+from spacy.attrs import DEP, LEMMA, LOWER, POS, TAG
 from spacy.lang.en.syntax_iterators import noun_chunks as english_noun_chunks
 from spacy.strings import get_string_id
 from spacy.symbols import NOUN, PRON, PROPN
@@ -24,9 +24,9 @@ if not Doc.has_extension("pl_text"):
 _SENT_KEY = "presslake.sentence_token_starts"
 _IDS_KEY = "presslake.token_ids"
 _CHUNKS_KEY = "presslake.noun_chunk_bounds"
-#: Token attributes that :func:`token_ids` caches per Doc: the trained components set them
+#: Token attributes that :func:`token_ids` caches per Doc: the model's components set them
 #: and nothing after them changes them.
-CACHED_ATTRS: tuple[int, ...] = (POS, TAG, DEP, LOWER)
+CACHED_ATTRS: tuple[int, ...] = (POS, TAG, DEP, LEMMA, LOWER)
 
 
 def doc_text(doc: Doc) -> str:

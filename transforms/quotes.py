@@ -37,10 +37,10 @@ from importlib import resources
 from spacy.attrs import LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import ADJ, AUX, NOUN, VERB
-from spacy.strings import StringStore
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from transforms.doctext import doc_text, sentence_token_starts
+from transforms.doctext import doc_text, sentence_token_starts, token_ids
 from transforms.entities import mention_at, sentence_index_at
 from transforms.ids import row_id
 
@@ -50,9 +50,9 @@ if not Doc.has_extension("pl_quotes"):
 KINDS = ("direct", "indirect", "mixed")
 
 _NOMINAL_POS = frozenset({NOUN, ADJ})
-#: String hashes are the same in every vocabulary (MurmurHash of the text).
-_HASHES = StringStore()
-_VERB_TAG_HASHES = frozenset(_HASHES.add(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"))
+#: Ids of tags and words as ``doc.to_array`` holds them (see ``doctext.token_ids``).
+_VERB_TAGS = frozenset(get_string_id(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"))
+_OPENER_WORDS = frozenset(get_string_id(w) for w in ("in", "according"))
 
 #: Opening and closing marks that are unambiguous.
 _OPEN_DOUBLE = frozenset("“„«")
@@ -847,7 +847,6 @@ class QuoteExtractor:
     ) -> None:
         self.cues = cues
         self._lemma_lower: dict[int, str] = {}
-        self._word_hashes = frozenset(_HASHES.add(w) for w in ("in", "according"))
         self.max_partial_words = max_partial_words
         self.min_partial_words = min_partial_words
         self.inherit_speaker = inherit_speaker
@@ -916,14 +915,14 @@ class QuoteExtractor:
         lemma_lower = self._lemma_lower
         strings = doc.vocab.strings
         out: list[int] = []
-        rows = doc.to_array([POS, TAG, LEMMA, LOWER]).tolist()
-        for i, (pos, tag, lemma, lower) in enumerate(rows):
-            if pos == VERB or lower in self._word_hashes:
+        columns = (token_ids(doc, a) for a in (POS, TAG, LEMMA, LOWER))
+        for i, (pos, tag, lemma, lower) in enumerate(zip(*columns, strict=True)):
+            if pos == VERB or lower in _OPENER_WORDS:
                 out.append(i)
                 continue
             if pos in _NOMINAL_POS:
                 key_pos = "NOUN" if pos == NOUN else "ADJ"
-            elif pos == AUX or tag in _VERB_TAG_HASHES:
+            elif pos == AUX or tag in _VERB_TAGS:
                 key_pos = "VERB"
             else:
                 continue
@@ -981,9 +980,8 @@ class QuoteExtractor:
             return self._stance(token, entry)
         if entry.pos != "VERB":
             return None
-        if "c" not in entry.frames and any(
-            child.dep_ == "aux" and child.lower_ == "to" for child in token.children
-        ):
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if "c" not in entry.frames and infinitive:
             # "vowed to attack ...": an infinitive of a non-speech cue is the content of
             # another attribution, not one of its own.
             return None
@@ -996,7 +994,6 @@ class QuoteExtractor:
                 speaker, content_end = postposed
                 bounds = (_sent_bounds(token)[0], content_end)
         confidence = entry.confidence
-        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         if bounds is None and speaker is not None and not infinitive and _source_like(speaker):
             # "Trump rejected the plan", "Clinton agreed to debate": a cue of the lexicon
             # used with an object or an infinitive instead of its usual complement still

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.attrs import DEP, ENT_TYPE, LOWER, POS, TAG
+from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -33,7 +33,8 @@ def test_noun_chunk_bounds_match_spacy(docs: list[Doc]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("attr", "name"), [(POS, "pos_"), (TAG, "tag_"), (DEP, "dep_"), (LOWER, "lower_")]
+    ("attr", "name"),
+    [(POS, "pos_"), (TAG, "tag_"), (DEP, "dep_"), (LEMMA, "lemma_"), (LOWER, "lower_")],
 )
 def test_token_ids_match_token_attributes(docs: list[Doc], attr: int, name: str) -> None:
     for doc in docs:
