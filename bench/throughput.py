@@ -340,23 +340,14 @@ def _flow_child_main(spec_json: str) -> None:
     spec = json.loads(spec_json)
     n, overrides = spec["n_process"], spec["overrides"]
     out: dict[str, Any] = {"prefect_startup_s": round(start_prefect(), 2)}
-    wh = Path(spec["warehouse"])
-    full = timed_flow(
-        f"flow-{n}p",
-        [spec["source"]],
-        warehouse=wh,
-        n_process=n,
-        words=spec["words"],
-        settings_overrides=overrides,
-    )
-    noop = timed_flow(
-        f"noop-{n}p",
-        [spec["source"]],
-        warehouse=wh,
-        n_process=n,
-        words=spec["words"],
-        settings_overrides=overrides,
-    )
+    same: dict[str, Any] = {
+        "warehouse": Path(spec["warehouse"]),
+        "n_process": n,
+        "words": spec["words"],
+        "settings_overrides": overrides,
+    }
+    full = timed_flow(f"flow-{n}p", [spec["source"]], **same)
+    noop = timed_flow(f"noop-{n}p", [spec["source"]], **same)
     if noop.n_new:
         raise RuntimeError(f"the no-op re-run analysed {noop.n_new} documents again")
     out["full"], out["noop"] = asdict(full), asdict(noop)

@@ -14,13 +14,13 @@ import os
 
 
 def _preload() -> None:
-    spec = os.environ.get("PRESSLAKE_PRELOAD_PIPELINE")
-    if not spec:
-        return
     try:
-        args = json.loads(spec)
-        from flows.workers import pipeline_for
+        from flows.workers import PRELOAD_ENV, pipeline_for
 
+        spec = os.environ.get(PRELOAD_ENV)
+        if not spec:
+            return
+        args = json.loads(spec)
         pipeline_for(args["model"], bool(args["fast_ops"]), args.get("config_path"))
     except Exception:  # the workers load it again and raise the real error
         return
