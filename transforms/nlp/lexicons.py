@@ -193,6 +193,21 @@ def read_word_classes(path: str | Path, *, known: Iterable[str]) -> WordClasses:
     )
 
 
+def file_stamp(path: str | Path) -> tuple[int, int]:
+    """``(mtime_ns, size)`` of a file, or of every file of a directory summed up; ``(0, 0)``
+    when it is missing. Lexicon loads are cached per path and stamp, so an edited file is
+    read again."""
+    target = Path(path)
+    try:
+        if target.is_dir():
+            stats = [p.stat() for p in sorted(target.iterdir()) if p.is_file()]
+            return (sum(s.st_mtime_ns for s in stats), sum(s.st_size for s in stats))
+        stat = target.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def lexicon_path(path: str | Path | None, default: str) -> Path:
     """``path``, or the packaged file ``default`` when ``path`` is empty."""
     return Path(path) if path else packaged(default)

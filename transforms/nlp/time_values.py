@@ -33,10 +33,12 @@ _CALENDAR_CLASSES = (
     "past",
     "future",
     "leading",
+    "quarter",
+    "day_offset",
 )
 #: Classes whose rows carry a value (a number or a TIMEX3 code).
 _VALUED = {"month": int, "weekday": int, "number": int, "unit": str, "season": str,
-           "part_of_day": str}  # fmt: skip
+           "part_of_day": str, "quarter": int, "day_offset": int}  # fmt: skip
 
 
 def _read_calendar() -> dict[str, list[tuple[str, str]]]:
@@ -54,7 +56,7 @@ def _read_calendar() -> dict[str, list[tuple[str, str]]]:
             raise table.error(
                 row, f"class {name!r} {'needs' if name in _VALUED else 'takes no'} value"
             )
-        if _VALUED.get(name) is int and not value.isdigit():
+        if _VALUED.get(name) is int and not value.removeprefix("-").isdigit():
             raise table.error(row, f"value {value!r} is not a number")
         out[name].append((word, value))
     return out
@@ -72,6 +74,8 @@ PRESENT_WORDS = frozenset(w for w, _ in _CALENDAR["present"])
 PAST_WORDS = frozenset(w for w, _ in _CALENDAR["past"])
 FUTURE_WORDS = frozenset(w for w, _ in _CALENDAR["future"])
 _LEADING_WORDS = frozenset(w for w, _ in _CALENDAR["leading"])
+QUARTERS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["quarter"]}
+DAY_OFFSETS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["day_offset"]}
 
 
 _ORD = r"(?:st|nd|rd|th)?"
@@ -521,11 +525,9 @@ def _bare_month(mod: str, month: int, anchor: date | None, *, future: bool) -> T
 
 
 def _quarter(which: str, year_text: str | None, anchor: date | None) -> TimeValue | None:
-    numbers = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "third": 3,
-               "3rd": 3, "q3": 3, "fourth": 4, "4th": 4, "q4": 4, "final": 4}  # fmt: skip
     if which == "last" and year_text is None:
         return _relative_unit("last", "quarter", anchor) if anchor else None
-    quarter = numbers.get(which, 4)
+    quarter = QUARTERS.get(which, 4)
     year = _resolve_year_phrase(year_text or "this year", anchor)
     if year is None:
         return None
@@ -561,11 +563,7 @@ def _weekday_phrase(words: str, anchor: date | None, *, future: bool) -> TimeVal
 
 
 def _deictic(words: str, anchor: date | None) -> TimeValue | None:
-    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "overnight": 0,
-               "the day": 0, "the same day": 0, "day": 0, "that day": 0, "this day": 0,
-               "the day before": -1, "the day after": 1, "the previous day": -1,
-               "the next day": 1, "the following day": 1, "the day before yesterday": -2,
-               "the day after tomorrow": 2}  # fmt: skip
+    offsets = DAY_OFFSETS
     parts = {"this morning": "MO", "this afternoon": "AF", "this evening": "EV",
              "tonight": "NI", "last night": "NI", "this week's": ""}  # fmt: skip
     base = words.removesuffix("'s")

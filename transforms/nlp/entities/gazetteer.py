@@ -15,6 +15,7 @@ from transforms.nlp.lexicons import (
     LexiconError,
     LexiconSource,
     WordClasses,
+    file_stamp,
     read_table,
     read_text,
     read_word_classes,
@@ -93,11 +94,11 @@ def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
         LexiconError: naming the file and line of a malformed row.
     """
     path = Path(directory) if directory else DATA_DIR / PACKAGED
-    return _load_gazetteer(str(path))
+    return _load_gazetteer(str(path), file_stamp(path))
 
 
 @cache
-def _load_gazetteer(directory: str) -> Gazetteer:
+def _load_gazetteer(directory: str, stamp: object) -> Gazetteer:
     base = Path(directory)
     if not base.is_dir():
         raise LexiconError(directory, None, "gazetteer directory not found")

@@ -229,7 +229,6 @@ class EventExtractor:
     requires=[
         "token.dep",
         "token.lemma",
-        "token.pos",
         "token.tag",
         "doc.ents",
         "doc._.pl_mentions",

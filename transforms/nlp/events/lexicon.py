@@ -16,6 +16,7 @@ import spacy
 from transforms.nlp.lexicons import (
     LexiconSource,
     WordClasses,
+    file_stamp,
     lexicon_path,
     read_table,
     read_word_classes,
@@ -106,11 +107,13 @@ def load_lexicon(
         LexiconError: naming the file and line of a row with the wrong number of columns,
             an unknown PLOVER type or an unknown word class.
     """
-    return _load(str(lexicon_path(plover, _PLOVER_FILE)), str(lexicon_path(words, _WORDS_FILE)))
+    plover_path, words_path = lexicon_path(plover, _PLOVER_FILE), lexicon_path(words, _WORDS_FILE)
+    stamp = (file_stamp(plover_path), file_stamp(words_path))
+    return _load(str(plover_path), str(words_path), stamp)
 
 
 @cache
-def _load(plover: str, words: str) -> EventLexicon:
+def _load(plover: str, words: str, stamp: object) -> EventLexicon:
     table = read_table(plover, columns=_PLOVER_COLUMNS, required=2)
     entries: dict[str, list[LexiconEntry]] = {}
     for row in table.rows:

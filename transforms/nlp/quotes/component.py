@@ -219,7 +219,7 @@ def _drop_nested(
         "general_frames": True,
         "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": ""},
     },
-    requires=["token.dep", "token.lemma", "token.pos", "token.tag", "doc.sents", "doc.ents"],
+    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
     assigns=["doc._.pl_quotes"],
 )
 def make_quotes(

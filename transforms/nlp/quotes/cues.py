@@ -14,6 +14,7 @@ from transforms.nlp.lexicons import (
     LexiconSource,
     Table,
     WordClasses,
+    file_stamp,
     lexicon_path,
     packaged,
     parse_table,
@@ -159,11 +160,13 @@ def load_cues(
             text = "\t".join(_CUE_COLUMNS) + "\n" + text
         table = parse_table(text, source="<cue text>", columns=_CUE_COLUMNS)
         return QuoteLexicon(_parse_cues(table))
-    return _load_lexicon(str(lexicon_path(path, _CUES_FILE)), str(lexicon_path(words, _WORDS_FILE)))
+    cues_path, words_path = lexicon_path(path, _CUES_FILE), lexicon_path(words, _WORDS_FILE)
+    stamp = (file_stamp(cues_path), file_stamp(words_path))
+    return _load_lexicon(str(cues_path), str(words_path), stamp)
 
 
 @cache
-def _load_lexicon(path: str, words: str) -> QuoteLexicon:
+def _load_lexicon(path: str, words: str, stamp: object) -> QuoteLexicon:
     table = read_table(path, columns=_CUE_COLUMNS)
     word_classes = read_word_classes(words, known=WORD_CLASSES)
     return QuoteLexicon(_parse_cues(table), words=word_classes, sources=(table.source,))

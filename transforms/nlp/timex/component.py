@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.ids import row_id
 from transforms.nlp.context import doc_context
-from transforms.nlp.lexicons import LexiconSource, lexicon_path, read_word_classes
+from transforms.nlp.lexicons import LexiconSource, file_stamp, lexicon_path, read_word_classes
 from transforms.nlp.time_values import MONTH_PATTERN, WEEKDAYS, TimexSpan, resolve_time
 from transforms.nlp.timex.records import TimexRecord
 
@@ -125,11 +125,12 @@ def load_words(path: str | Path | None = None) -> TimexWords:
     Raises:
         LexiconError: naming the file and line of a malformed row or an unknown class.
     """
-    return _load_words(str(lexicon_path(path, _WORDS_FILE)))
+    words = lexicon_path(path, _WORDS_FILE)
+    return _load_words(str(words), file_stamp(words))
 
 
 @cache
-def _load_words(path: str) -> TimexWords:
+def _load_words(path: str, stamp: object) -> TimexWords:
     classes = read_word_classes(path, known=WORD_CLASSES)
     deictic = classes.words("deictic")
     candidates = (*_DEICTIC_NOUNS, "term", "run", *deictic, *WEEKDAYS, *_SEASON_NOUNS)
@@ -242,7 +243,7 @@ class TimexFinder:
 
 @Language.factory(
     "presslake_timex_v1",
-    requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],
+    requires=["doc.ents", "token.dep", "token.lemma"],
     assigns=["doc._.pl_timex"],
     default_config={"words": {"@misc": WORDS_FUNCTION, "path": ""}},
 )
