@@ -18,10 +18,15 @@ lexicons a pipeline actually uses.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
+
+from spacy.util import registry
+
+_F = TypeVar("_F", bound=Callable[..., object])
 
 #: The packaged lexicons (``[paths] lexicons`` in ``config.cfg`` when it is empty).
 DATA_DIR = Path(str(resources.files("transforms") / "data"))
@@ -206,6 +211,17 @@ def file_stamp(path: str | Path) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (stat.st_mtime_ns, stat.st_size)
+
+
+def register_lexicon(name: str) -> Callable[[_F], _F]:
+    """Register a function that reads a lexicon in ``spacy.registry.misc`` as ``name``, so
+    that a pipeline config names it with ``@misc = "<name>"`` and gives its paths."""
+
+    def decorate(func: _F) -> _F:
+        registry.misc.register(name, func=func)
+        return func
+
+    return decorate
 
 
 def lexicon_path(path: str | Path | None, default: str) -> Path:

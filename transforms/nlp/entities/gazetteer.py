@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import spacy
-
 from transforms.nlp.entities.records import make_key, norm
 from transforms.nlp.lexicons import (
     DATA_DIR,
@@ -19,6 +17,7 @@ from transforms.nlp.lexicons import (
     read_table,
     read_text,
     read_word_classes,
+    register_lexicon,
 )
 
 #: The packaged gazetteer, under ``transforms/data/``.
@@ -150,10 +149,10 @@ def _load_gazetteer(directory: str, stamp: object) -> Gazetteer:
     shorthands = read_table(base / "shorthands.tsv", columns=("context", "short", "country"))
     sources.append(shorthands.source)
     for row in shorthands.rows:
-        context, short, country = row.cells
-        target = gaz.names.get(norm(country))
+        context, short, country_name = row.cells
+        target = gaz.names.get(norm(country_name))
         if target is None:
-            raise shorthands.error(row, f"unknown country {country!r}")
+            raise shorthands.error(row, f"unknown country {country_name!r}")
         gaz.shorthands.setdefault(norm(short), []).append((context.lower(), target))
     titles = [cells[0] for cells in table("titles.tsv", ("title",))]
     gaz.titles = frozenset(word.lower() for t in titles for word in t.split())
@@ -168,7 +167,7 @@ def _load_gazetteer(directory: str, stamp: object) -> Gazetteer:
     return gaz
 
 
-@spacy.registry.misc(GAZETTEER_FUNCTION)
+@register_lexicon(GAZETTEER_FUNCTION)
 def gazetteer_v1(directory: str = "") -> Gazetteer:
     """The gazetteer of ``directory`` (empty: the packaged ``transforms/data/entities``).
 

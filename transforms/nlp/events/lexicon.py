@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import spacy
-
 from transforms.nlp.lexicons import (
     LexiconSource,
     WordClasses,
@@ -20,6 +18,7 @@ from transforms.nlp.lexicons import (
     lexicon_path,
     read_table,
     read_word_classes,
+    register_lexicon,
 )
 
 PLOVER_TYPES = frozenset(
@@ -151,7 +150,7 @@ def _load(plover: str, words: str, stamp: object) -> EventLexicon:
     )
 
 
-@spacy.registry.misc(LEXICON_FUNCTION)
+@register_lexicon(LEXICON_FUNCTION)
 def event_lexicon_v1(plover: str = "", words: str = "") -> EventLexicon:
     """The event lexicon: PLOVER file ``plover`` and word classes ``words`` (empty: the
     packaged files under ``transforms/data/events/``)."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import spacy
 from spacy.tokens import Token
 
 from transforms.nlp.lexicons import (
@@ -20,6 +19,7 @@ from transforms.nlp.lexicons import (
     parse_table,
     read_table,
     read_word_classes,
+    register_lexicon,
 )
 
 _CUE_POS = frozenset({"VERB", "NOUN", "ADJ"})
@@ -172,7 +172,7 @@ def _load_lexicon(path: str, words: str, stamp: object) -> QuoteLexicon:
     return QuoteLexicon(_parse_cues(table), words=word_classes, sources=(table.source,))
 
 
-@spacy.registry.misc(LEXICON_FUNCTION)
+@register_lexicon(LEXICON_FUNCTION)
 def quote_lexicon_v1(cues: str = "", words: str = "") -> QuoteLexicon:
     """The quote lexicon: cue file ``cues`` and word classes ``words`` (empty: the packaged
     files under ``transforms/data/quotes/``)."""
@@ -187,7 +187,7 @@ _GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
 _FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)
 
 
-def _cue_of(token: Token, cues: dict[tuple[str, str], Cue]) -> Cue | None:
+def _cue_of(token: Token, cues: QuoteLexicon) -> Cue | None:
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         return cues.get((token.lemma_.lower(), "VERB"))
     if token.pos_ in {"NOUN", "ADJ"}:

@@ -65,7 +65,7 @@ def _subject(token: Token) -> Token | None:
     return None
 
 
-def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None:
+def _speaker_token(cue: Token, cues: QuoteLexicon) -> Token | None:
     """Find who speaks through ``cue``, climbing from a subjectless cue to its governor.
 
     A relative pronoun subject ("officials who said") stands for the noun it modifies; a
@@ -296,7 +296,7 @@ def _drop_aside(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
-def _reports(verb: Token, cues: dict[tuple[str, str], Cue]) -> bool:
+def _reports(verb: Token, cues: QuoteLexicon) -> bool:
     """Whether ``verb`` is itself a speech verb of the lexicon or takes a cue noun that
     carries a speech verb as its object ("issued a statement warning ...")."""
     if verb.lemma_.lower() in cues.speech:

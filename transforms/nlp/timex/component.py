@@ -21,7 +21,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-import spacy
 from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -29,7 +28,13 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.ids import row_id
 from transforms.nlp.context import doc_context
-from transforms.nlp.lexicons import LexiconSource, file_stamp, lexicon_path, read_word_classes
+from transforms.nlp.lexicons import (
+    LexiconSource,
+    file_stamp,
+    lexicon_path,
+    read_word_classes,
+    register_lexicon,
+)
 from transforms.nlp.time_values import MONTH_PATTERN, WEEKDAYS, TimexSpan, resolve_time
 from transforms.nlp.timex.records import TimexRecord
 
@@ -142,7 +147,7 @@ def _load_words(path: str, stamp: object) -> TimexWords:
     )
 
 
-@spacy.registry.misc(WORDS_FUNCTION)
+@register_lexicon(WORDS_FUNCTION)
 def timex_words_v1(path: str = "") -> TimexWords:
     """The timex word classes of ``path`` (empty: the packaged file)."""
     return load_words(path or None)
