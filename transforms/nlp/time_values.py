@@ -77,63 +77,46 @@ _LEADING_WORDS = frozenset(w for w, _ in _CALENDAR["leading"])
 QUARTERS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["quarter"]}
 DAY_OFFSETS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["day_offset"]}
 
-
 _ORD = r"(?:st|nd|rd|th)?"
-
 
 #: Month names and abbreviations as a regex alternation, longest first.
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-
 _RE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
 
 _RE_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")
 
-
 _RE_MDY = re.compile(rf"^({MONTH_PATTERN})\.?\s+(\d{{1,2}}){_ORD}(?:\s*,?\s*(\d{{4}}))?$")
-
 
 _RE_DMY = re.compile(rf"^(\d{{1,2}}){_ORD}\s+(?:of\s+)?({MONTH_PATTERN})\.?(?:\s*,?\s*(\d{{4}}))?$")
 
-
 _RE_MY = re.compile(rf"^({MONTH_PATTERN})\.?\s*,?\s*(?:of\s+)?(\d{{4}})$")
-
 
 _RE_MONTH = re.compile(rf"^(?:(last|next|this|past|early|late|mid|mid-)\s*)?({MONTH_PATTERN})\.?$")
 
-
 _RE_YEAR = re.compile(r"^(?:(?:early|late|mid|mid-|the year|fiscal|year)\s*)?(\d{4})$")
-
 
 _RE_SHORT_YEAR = re.compile(r"^'(\d{2})$")
 
-
 _RE_DECADE = re.compile(r"^(?:early|late|mid|mid-)?\s*(?:(\d{2})(\d)0|'?(\d)0)'?s$")
-
 
 _RE_QUARTER = re.compile(
     r"^(first|second|third|fourth|final|last|1st|2nd|3rd|4th|q1|q2|q3|q4)[\s-]*(?:fiscal\s+)?"
     r"(?:quarter)?(?:\s+of\s+(.+))?$"
 )
 
-
 _RE_HALF = re.compile(r"^(first|second|1st|2nd)\s+half(?:\s+of\s+(.+))?$")
-
 
 _RE_TIME = re.compile(
     r"^(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*(?:\(?\s*(utc|gmt|et|est|edt|pt|"
     r"pst|pdt)[^)]*\)?)?\s*(.*)$"
 )
 
-
 _RE_AGO = re.compile(
     r"^(\S+(?:\s+and\s+a\s+half)?)\s+(\w+?)s?\s+(ago|earlier|before|later|from now)$"
 )
 
-
 _RE_IN_N = re.compile(r"^(?:in|within)\s+(\S+)\s+(\w+?)s?$")
-
 
 _RE_DURATION = re.compile(
     r"^(?:(?:more than|less than|over|nearly|almost|about|around|at least|roughly|some|"
@@ -141,7 +124,6 @@ _RE_DURATION = re.compile(
     r"last|next|first)\s+)*(\S+?)(?:\s+straight|\s+consecutive|\s+full|\s+more|\s+long)?"
     r"[\s-]+(year|month|week|day|hour|minute|second|decade|centur(?:y|ie))s?(?:[\s-]+(?:long|old))?$"
 )
-
 
 _RE_RELATIVE_UNIT = re.compile(
     r"^(last|this|next|past|previous|coming|current|following|same|that|the)\s+"

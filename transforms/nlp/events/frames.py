@@ -23,21 +23,15 @@ from transforms.nlp.events.scope import (
 
 _TARGET_PREPS = frozenset({"against", "on", "toward", "towards", "with", "at", "into", "upon"})
 
-
 _TRANSFER_PREPS = frozenset({"to"})
-
 
 _LOCATION_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "from"})
 
-
 _ARG_EXCLUDED_DEPS = frozenset({"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"})
-
 
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC"})
 
-
 _TIME_LABELS = frozenset({"DATE", "TIME"})
-
 
 _RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 

@@ -15,12 +15,9 @@ from transforms.nlp.events.scope import (
 
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 
-
 _HYPOTHETICAL_AUX = frozenset({"could", "would", "might", "may", "should", "'d"})
 
-
 _CONDITION_MARKS = frozenset({"if", "unless"})
-
 
 _NEGATIONS = frozenset({"not", "n't", "never", "no"})
 

@@ -13,9 +13,7 @@ from transforms.nlp.events.triggers import _particle
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
 
-
 _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "RETREAT", "AGREE"})
-
 
 _DEMAND_AUX = frozenset({"must"})
 

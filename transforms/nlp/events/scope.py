@@ -12,9 +12,7 @@ from transforms.nlp.time_values import TimexSpan
 
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 
-
 _PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
-
 
 _OBJECT_DEPS = frozenset({"dobj", "obj", "dative"})
 

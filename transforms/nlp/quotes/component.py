@@ -33,10 +33,8 @@ from transforms.nlp.quotes.syntax import _attribution_frame
 
 _NOMINAL_POS = frozenset({NOUN, ADJ})
 
-
 #: Ids of tags and words as ``doc.to_array`` holds them (see ``DocContext.ids``).
 _VERB_TAGS = frozenset(get_string_id(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"))
-
 
 _OPENER_WORDS = frozenset(get_string_id(w) for w in ("in", "according"))
 

@@ -45,14 +45,11 @@ class Cue:
 #: Word classes of the quote words file (``transforms/data/quotes/words.tsv``).
 WORD_CLASSES = ("source_noun", "non_attribution", "line_label", "speech", "turn", "evidence_noun")
 
-
 #: The registered function that reads the quote lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.quote_lexicon.v1"
 
-
 #: The one error type of lexicon files (kept under its former name for callers).
 CueLexiconError = LexiconError
-
 
 _CUE_COLUMNS = ("lemma", "pos", "frames", "confidence")
 
@@ -117,7 +114,6 @@ def _packaged_words() -> WordClasses:
 
 _CUES_FILE = "quotes/cues.tsv"
 
-
 _WORDS_FILE = "quotes/words.tsv"
 
 
@@ -181,7 +177,6 @@ def quote_lexicon_v1(cues: str = "", words: str = "") -> QuoteLexicon:
 
 #: The cue of a verb outside the lexicon read as an attribution by its frame alone.
 _GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
-
 
 #: Frames tried when a cue's own frames find no content (see ``reported._reported``).
 _FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)

@@ -35,7 +35,6 @@ _DASH_BYLINE = re.compile(
     r"[ \t\xa0]*(―|—|–)[ \t\xa0]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t\xa0]*(?:[.\n]|$))"
 )
 
-
 #: A line opened by a speaker's name and a colon: "WALLACE: ...", "Pat Caddell: ...".
 _TRANSCRIPT_LINE = re.compile(
     r"(?m)^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(\S[^\n]*)$"

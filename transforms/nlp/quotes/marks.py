@@ -9,25 +9,18 @@ from collections.abc import Iterator, Sequence
 #: Opening and closing marks that are unambiguous.
 _OPEN_DOUBLE = frozenset("“„«")
 
-
 _CLOSE_DOUBLE = frozenset("”»")
-
 
 _QUOTE_DOUBLE = _OPEN_DOUBLE | _CLOSE_DOUBLE | {'"'}
 
-
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-
 
 #: Every double quotation mark, typewriter pairs included (see ``_mark_at``).
 _DOUBLE_MARK = re.compile(r"[“„«”»\"]|``|''")
 
-
 _WORD = re.compile(r"\w+")
 
-
 _EDGE_PUNCT = " \t\n\r,.;:—–-"
-
 
 _QUOTE_CHARS = "\"'“”‘’„«»"
 

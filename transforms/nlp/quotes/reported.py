@@ -28,6 +28,7 @@ from transforms.nlp.quotes.syntax import (
     _subject,
 )
 
+#: Prepositions that introduce the content of a cue noun ("criticism of", "concern about").
 _NOUN_PREPS = frozenset({"about", "of", "on", "for", "against", "over"})
 
 

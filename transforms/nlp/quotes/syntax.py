@@ -16,37 +16,28 @@ from transforms.nlp.quotes.marks import _PARAGRAPH_BREAK
 #: ("..., adding that", "vowed to ... and said", "issued a statement warning ...").
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "acl", "dobj", "pobj", "prep", "pcomp"})
 
-
 #: Right-hand children that end a speaker noun phrase ("Hwang Ildo, a professor at ...").
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "parataxis"})
 
-
 #: Complements that carry the content of an object-frame cue ("described X as Y").
 _OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "dative", "xcomp", "ccomp", "attr", "advcl"})
-
 
 #: Prepositions that open a second complement of an object-frame cue ("described X as Y",
 #: "blamed X for Y", "urged X to Y"); others ("in a ruling", "on Thursday") are adjuncts.
 _OBJECT_PREPS = frozenset({"as", "for", "of", "to", "about", "into", "with"})
 
-
-#: Prepositions that introduce the content of a cue noun ("criticism of", "concern about").
 #: Entity types of a prepositional object that dates or measures rather than reports.
 _TIME_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY"})
 
-
+#: Dependencies of a comma-set aside at the end of a content ("..., which ...").
 _ASIDE_DEPS = frozenset({"relcl", "appos", "advcl", "acl"})
-
 
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
 
-
 _PRONOUN_TAGS = frozenset({"PRP", "PRP$"})
-
 
 #: Pronouns that can stand for a source ("he argued that"); "it", "this", "there" cannot.
 _SOURCE_PRONOUNS = frozenset({"i", "he", "she", "we", "they", "who"})
-
 
 #: Named-entity types of a source (people, organisations, nationalities, governments).
 _SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})

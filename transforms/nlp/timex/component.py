@@ -41,18 +41,14 @@ from transforms.nlp.timex.records import TimexRecord
 #: Nouns that are time expressions after "the" ("the future", "the long term").
 _DEICTIC_NOUNS = frozenset({"future", "past"})
 
-
 _SEASON_NOUNS = frozenset({"spring", "summer", "autumn", "winter"})
-
 
 _RE_CLOCK = re.compile(
     r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?(?:\s*(?:UTC|GMT))?",
     re.IGNORECASE,
 )
 
-
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-
 
 _PROBE_ANCHOR = date(2000, 6, 15)
 
