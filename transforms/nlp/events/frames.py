@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from transforms.nlp.events.scope import (
-    _OBJECT_DEPS,
-    _PASSIVE_SUBJECT_DEPS,
-    _SUBJECT_DEPS,
+    OBJECT_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    SUBJECT_DEPS,
     EventScope,
-    _lemma,
+    lemma_of,
 )
 
 _TARGET_PREPS = frozenset({"against", "on", "toward", "towards", "with", "at", "into", "upon"})
@@ -36,12 +36,12 @@ _TIME_LABELS = frozenset({"DATE", "TIME"})
 _RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 
 
-def _conjuncts(token: Token) -> list[Token]:
+def conjuncts(token: Token) -> list[Token]:
     """``token`` and the tokens coordinated with it ("Washington and Seoul")."""
     return [token, *token.conjuncts] if token.dep_ != "conj" else [token]
 
 
-def _arg_span(token: Token, kids: Callable[[Token], Sequence[Token]]) -> tuple[int, int]:
+def arg_span(token: Token, kids: Callable[[Token], Sequence[Token]]) -> tuple[int, int]:
     """Character range of the phrase headed by ``token``, without clauses or conjuncts."""
     lo, hi = token.i, token.i
     stack = [token]
@@ -92,7 +92,7 @@ def _relative_antecedent(token: Token) -> Token:
 
 
 @dataclass
-class _Frame:
+class Frame:
     actors: list[Token] = field(default_factory=list)
     targets: list[Token] = field(default_factory=list)
     themes: list[Token] = field(default_factory=list)
@@ -100,11 +100,11 @@ class _Frame:
     counts: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
+def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     """Actor heads of ``verb``: its subject, else the subject it inherits."""
     if seen > 6:
         return []
-    passive = ev.ctx.children(verb, _PASSIVE_SUBJECT_DEPS)
+    passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
     if passive:
         agents = [
             pobj
@@ -112,7 +112,7 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
             for pobj in ev.ctx.children(agent, {"pobj"})
         ]
         return [_relative_antecedent(a) for a in agents]
-    subjects = ev.ctx.children(verb, _SUBJECT_DEPS)
+    subjects = ev.ctx.children(verb, SUBJECT_DEPS)
     if subjects:
         return [_relative_antecedent(s) for s in subjects if s.pos_ != "SCONJ"]
     if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}:
@@ -126,17 +126,17 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
             if head.dep_ == "pobj":
                 clause = clause.head
             if clause.pos_ in {"VERB", "AUX"} and clause != head:
-                return _subject(ev, clause, seen=seen + 1)
+                return actor_heads(ev, clause, seen=seen + 1)
             return []
         # "a statement warning the North": the one who issued the statement.
-        if head.dep_ in _OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(head, ev):
-            return _subject(ev, head.head, seen=seen + 1)
+        if head.dep_ in OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(head, ev):
+            return actor_heads(ev, head.head, seen=seen + 1)
         return [head]
     head = verb.head
     if head == verb:
         return []
-    if verb.dep_ == "xcomp" and _lemma(head) in ev.lex.object_control:
-        objects = ev.ctx.children(head, _OBJECT_DEPS)
+    if verb.dep_ == "xcomp" and lemma_of(head) in ev.lex.object_control:
+        objects = ev.ctx.children(head, OBJECT_DEPS)
         if objects:
             return objects
     if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and head.pos_ in {
@@ -145,11 +145,11 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     }:
         if verb.dep_ == "ccomp":
             return []
-        return _subject(ev, head, seen=seen + 1)
+        return actor_heads(ev, head, seen=seen + 1)
     if verb.dep_ == "pcomp":
         for ancestor in head.ancestors:
             if ancestor.pos_ in {"VERB", "AUX"}:
-                return _subject(ev, ancestor, seen=seen + 1)
+                return actor_heads(ev, ancestor, seen=seen + 1)
     return []
 
 
@@ -158,19 +158,19 @@ def _prep_objects(ev: EventScope, token: Token, preps: frozenset[str]) -> list[T
     for child in ev.ctx.kids(token):
         if child.dep_ == "prep" and child.lower_ in preps:
             for pobj in ev.ctx.children(child, {"pobj"}):
-                found.extend(p for p in _conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS)
+                found.extend(p for p in conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS)
     return found
 
 
-def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
-    frame = _Frame()
-    for actor in _subject(ev, verb):
-        frame.actors.extend(_conjuncts(actor))
+def verb_frame(ev: EventScope, verb: Token) -> Frame:
+    frame = Frame()
+    for actor in actor_heads(ev, verb):
+        frame.actors.extend(conjuncts(actor))
     frame.actors = [a for a in frame.actors if a.lower_ not in _RELATIVE_PRONOUNS]
-    passive = ev.ctx.children(verb, _PASSIVE_SUBJECT_DEPS)
-    objects = [o for obj in ev.ctx.children(verb, _OBJECT_DEPS) for o in _conjuncts(obj)]
+    passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
+    objects = [o for obj in ev.ctx.children(verb, OBJECT_DEPS) for o in conjuncts(obj)]
     if passive:
-        objects = [o for p in passive for o in _conjuncts(_relative_antecedent(p))]
+        objects = [o for p in passive for o in conjuncts(_relative_antecedent(p))]
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         objects = [verb.head]
     if not passive and verb.dep_ == "xcomp" and not objects:
@@ -178,7 +178,7 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
     participants = [o for o in objects if _is_participant(o, ev)]
     frame.themes = [o for o in objects if not _is_participant(o, ev)]
     recipients = [r for r in _prep_objects(ev, verb, _TRANSFER_PREPS) if _is_participant(r, ev)]
-    if recipients and _lemma(verb) in ev.lex.transfer:
+    if recipients and lemma_of(verb) in ev.lex.transfer:
         frame.themes = objects
         participants = []
     frame.targets = participants
@@ -201,7 +201,7 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
 def _count(ev: EventScope, noun: Token) -> tuple[int, int] | None:
     numbers = [c for c in ev.ctx.kids(noun) if c.dep_ == "nummod" and c.like_num]
     if not numbers:
-        if noun.dep_ in _OBJECT_DEPS and noun.ent_type_ == "CARDINAL":
+        if noun.dep_ in OBJECT_DEPS and noun.ent_type_ == "CARDINAL":
             return noun.idx, noun.idx + len(noun)
         return None
     number = numbers[0]
@@ -211,11 +211,11 @@ def _count(ev: EventScope, noun: Token) -> tuple[int, int] | None:
     return doc[lo].idx, doc[hi].idx + len(doc[hi])
 
 
-def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame:
-    frame = _Frame()
+def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
+    frame = Frame()
     if light_verb is not None:
-        for actor in _subject(ev, light_verb):
-            frame.actors.extend(_conjuncts(actor))
+        for actor in actor_heads(ev, light_verb):
+            frame.actors.extend(conjuncts(actor))
     owners = [
         c
         for c in ev.ctx.kids(noun)
@@ -238,7 +238,7 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
     return frame
 
 
-def _drop_self_targets(ev: EventScope, token: Token, frame: _Frame) -> None:
+def drop_self_targets(ev: EventScope, token: Token, frame: Frame) -> None:
     """An actor that is its own target comes from a misattached subject: climb once.
 
     In "X said North Korea flew balloons ... and issued a statement warning the North",
@@ -257,7 +257,7 @@ def _drop_self_targets(ev: EventScope, token: Token, frame: _Frame) -> None:
     while clause.head != clause:
         clause = clause.head
         if clause.pos_ == "VERB" and clause.lemma_.lower() in ev.lex.speech:
-            frame.actors = [a for s in _subject(ev, clause) for a in _conjuncts(s)]
+            frame.actors = [a for s in actor_heads(ev, clause) for a in conjuncts(s)]
             return
     frame.actors = []
 
@@ -265,8 +265,8 @@ def _drop_self_targets(ev: EventScope, token: Token, frame: _Frame) -> None:
 def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: set[str]) -> bool:
     """Whether two argument heads name the same entity (same mention key or head word)."""
     doc = ev.ctx.doc
-    a_start, a_end = _arg_span(actor, ev.ctx.kids)
-    t_start, t_end = _arg_span(target, ev.ctx.kids)
+    a_start, a_end = arg_span(actor, ev.ctx.kids)
+    t_start, t_end = arg_span(target, ev.ctx.kids)
     a_mention = ev.ctx.mention_at(a_start, a_end)
     t_mention = ev.ctx.mention_at(t_start, t_end)
     if (

@@ -7,9 +7,9 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.nlp.events.lexicon import LexiconEntry
-from transforms.nlp.events.modality import _CONDITION_MARKS
-from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope
-from transforms.nlp.events.triggers import _particle
+from transforms.nlp.events.modality import CONDITION_MARKS
+from transforms.nlp.events.scope import OBJECT_DEPS, EventScope
+from transforms.nlp.events.triggers import particle
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
 
@@ -22,11 +22,11 @@ def _pattern_matches(ev: EventScope, entry: LexiconEntry, token: Token) -> bool:
     if not entry.kind:
         return True
     if entry.kind == "prt":
-        return _particle(ev, token) in entry.values
+        return particle(ev, token) in entry.values
     if entry.kind == "prep":
         return any(c.dep_ == "prep" and c.lower_ in entry.values for c in ev.ctx.kids(token))
     if entry.kind == "obj":
-        heads = [c for c in ev.ctx.kids(token) if c.dep_ in _OBJECT_DEPS | {"nsubjpass"}]
+        heads = [c for c in ev.ctx.kids(token) if c.dep_ in OBJECT_DEPS | {"nsubjpass"}]
         if token.pos_ == "NOUN":
             heads = [
                 p for c in ev.ctx.children(token, {"prep"}) for p in ev.ctx.children(c, {"pobj"})
@@ -73,9 +73,7 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         return "DEMAND"
     if base == "OTHER" or modality not in {"future", "hypothetical"}:
         return base
-    in_condition = any(
-        c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in ev.ctx.kids(token)
-    )
+    in_condition = any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(token))
     governed = token.dep_ in {"xcomp", "conj", "pcomp", "pobj", "dobj"} and (
         base_type(ev, token.head) != "OTHER" or token.pos_ == "NOUN"
     )
@@ -83,7 +81,7 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         return base
     conditional = any(
         c.dep_ == "advcl"
-        and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in ev.ctx.kids(c))
+        and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in ev.ctx.kids(c))
         for c in ev.ctx.kids(token)
     )
     reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in ev.lex.speech

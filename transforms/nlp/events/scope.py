@@ -10,11 +10,11 @@ from transforms.nlp.context import DocContext
 from transforms.nlp.events.lexicon import EventLexicon
 from transforms.nlp.time_values import TimexSpan
 
-_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 
-_PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 
-_OBJECT_DEPS = frozenset({"dobj", "obj", "dative"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "dative"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,5 +27,5 @@ class EventScope:
     governed: dict[int, list[TimexSpan]] = field(default_factory=dict)
 
 
-def _lemma(token: Token) -> str:
+def lemma_of(token: Token) -> str:
     return token.lemma_.lower()

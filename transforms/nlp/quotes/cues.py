@@ -176,13 +176,13 @@ def quote_lexicon_v1(cues: str = "", words: str = "") -> QuoteLexicon:
 
 
 #: The cue of a verb outside the lexicon read as an attribution by its frame alone.
-_GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
+GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
 
 #: Frames tried when a cue's own frames find no content (see ``reported._reported``).
-_FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)
+FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)
 
 
-def _cue_of(token: Token, cues: QuoteLexicon) -> Cue | None:
+def cue_of(token: Token, cues: QuoteLexicon) -> Cue | None:
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         return cues.get((token.lemma_.lower(), "VERB"))
     if token.pos_ in {"NOUN", "ADJ"}:
