@@ -137,14 +137,13 @@ CASES = [
      "asserted", "North Korea", "Washington"),
     ("The United States imposed sanctions on Iran.", "sanctions", "SANCTION", "asserted",
      "United States", "Iran"),
-    ("Finland will provide aid to Tanzania.", "provide", "AGREE", "future", "Finland",
-     "Tanzania"),
-    ("Israeli soldiers beat up Palestinian detainees.", "beat", "ASSAULT", "asserted",
-     "soldiers", "detainees"),
+    ("Norway will provide aid to Malawi.", "provide", "AGREE", "future", "Norway", "Malawi"),
+    ("Bolivian police beat up Peruvian miners.", "beat", "ASSAULT", "asserted", "police",
+     "miners"),
     ("The president met Putin in Moscow.", "met", "CONSULT", "asserted", "president", "Putin"),
     ("Kim has yet to acknowledge the shipments.", "acknowledge", None, "negated", "Kim", None),
-    ("Russia said Sudan must return the helicopter.", "return", "DEMAND", "requested", "Russia",
-     "Sudan"),
+    ("Germany said Turkey must release the journalist.", "release", "DEMAND", "requested",
+     "Germany", "Turkey"),
 ]  # fmt: skip
 
 
