@@ -28,6 +28,7 @@ from warehouse.checks import build_checks, run_checks, run_named_checks
 from warehouse.ddl import all_ddl, duckdb_type
 from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
+from warehouse.stories import assign_stories
 
 PARQUET_COMPRESSION = "zstd"
 
@@ -225,6 +226,7 @@ class Warehouse:
             create_schema(con)
             con.execute("BEGIN TRANSACTION")
             counts = self._merge(con, run_id)
+            assign_stories(con, run_id=run_id)
             con.register("run_rejects", rows_to_table("rejects", list(rejects)))
             con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
             row = dict(run_row, status="completed")
