@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from schemas import DOCUMENT_TABLES, TABLES
 from schemas.convert import rows_to_table
 from warehouse.checks import build_checks, run_checks, run_named_checks
-from warehouse.ddl import all_ddl, duckdb_type
+from warehouse.ddl import comment_sql, create_table_sql, duckdb_type
 from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
 from warehouse.stories import assign_stories
@@ -47,10 +47,16 @@ def view_sql() -> list[tuple[str, str]]:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of the contract and every view (idempotent)."""
-    for statement in all_ddl():
-        con.execute(statement)
+    """Create every table of the contract and every view (idempotent).
+
+    Columns added to the contract later are added before the comments that describe them.
+    """
+    for table in TABLES:
+        con.execute(create_table_sql(table))
     _add_missing_columns(con)
+    for table in TABLES:
+        for statement in comment_sql(table):
+            con.execute(statement)
     for _, sql in view_sql():
         con.execute(sql)
 

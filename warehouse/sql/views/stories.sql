@@ -18,18 +18,13 @@ WITH docs AS (
         published_at,
         ingested_at,
         n_words,
-        coalesce(
-            json_extract_string(metadata, '$.source'),
-            nullif(regexp_extract(
-                coalesce(json_extract_string(metadata, '$.url'), source_uri),
-                '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)', 1), ''),
-            regexp_replace(source_uri, '#.*$', '')
-        ) AS outlet
+        o.outlet
     FROM documents
+    JOIN document_outlets AS o USING (doc_id)
 )
 SELECT
     s.story_id,
-    any_value(s.title ORDER BY s.doc_id = s.story_id DESC, s.published_at) AS title,
+    first(s.title ORDER BY s.doc_id = s.story_id DESC, s.published_at) AS title,
     min(s.published_at) AS first_seen,
     max(s.published_at) AS last_seen,
     min(s.ingested_at) AS first_loaded,
