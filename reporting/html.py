@@ -230,6 +230,12 @@ def render_report(data: ReportData, *, warehouse: str, progress: ProgressFn | No
             t["docs_per_outlet"],
             ["outlet", "documents", "stories", "first_published", "last_published"],
         ),
+        "<h3>Stories (near-duplicate copies grouped)</h3>",
+        table(
+            t["top_stories"],
+            ["title", "copies", "outlets", "first_seen"],
+            link_doc=True,
+        ),
         "<h3>Runs</h3>",
         table(
             t["runs"],

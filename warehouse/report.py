@@ -30,6 +30,7 @@ OVERVIEW_QUERIES: tuple[str, ...] = (
     "summary",
     "docs_per_day",
     "docs_per_outlet",
+    "top_stories",
     "runs",
     "rejects_by_reason",
     "top_entities",
@@ -51,6 +52,7 @@ ENTITY_QUERIES: tuple[str, ...] = (
 )
 #: Row limits of the queries that take ``$limit``.
 LIMITS: dict[str, int] = {
+    "top_stories": 12,
     "top_entities": 15,
     "entity_trend": 6,
     "top_speakers": 12,
