@@ -47,7 +47,13 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def _chart(rows: Sequence[Row], *, title: str) -> alt.Chart:
-    return alt.Chart(alt.Data(values=_values(rows)), title=title, width=WIDTH)
+    data = alt.Data(values=_values(rows))  # type: ignore[no-untyped-call]
+    return alt.Chart(data, title=title, width=WIDTH)
+
+
+def _day_width(rows: Sequence[Row], x: str) -> int | alt.Step:
+    """A step per day while there are few days (one fat bar is not a chart), else fixed."""
+    return alt.Step(36) if len({str(r[x]) for r in rows}) <= WIDTH // 36 else WIDTH
 
 
 def bar_over_days(
@@ -70,7 +76,7 @@ def bar_over_days(
             color=alt.Color(f"{color}:N", title=color, scale=alt.Scale(scheme="tableau20")),
             tooltip=[f"{x}:O", f"{color}:N", f"{y}:Q"],
         )
-        .properties(height=220)
+        .properties(height=220, width=_day_width(rows, x))
     )
     return to_svg(chart)
 
