@@ -78,23 +78,22 @@ class StoryScores:
 
 
 def read_articles(reuters: Path, *, extra: Iterable[Path] = ()) -> list[Item]:
-    """Every article of the Reuters JSONL files (deduplicated by id) and extra text files."""
+    """Every article of the Reuters JSONL file (deduplicated by id) and extra text files."""
     items: dict[str, Item] = {}
-    for path in (reuters,):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            items.setdefault(
+    for line in reuters.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        items.setdefault(
+            record["id"],
+            Item(
                 record["id"],
-                Item(
-                    record["id"],
-                    record.get("title") or "",
-                    record["text"],
-                    record["id"],
-                    tuple(record.get("topics") or ()),
-                ),
-            )
+                record.get("title") or "",
+                record["text"],
+                record["id"],
+                tuple(record.get("topics") or ()),
+            ),
+        )
     for path in extra:
         items.setdefault(
             path.stem, Item(path.stem, path.stem, path.read_text("utf-8"), path.stem, ())

@@ -38,8 +38,15 @@ def assign_stories(con: duckdb.DuckDBPyConnection, *, run_id: str) -> dict[str, 
         and ``from_earlier_runs`` (documents of other runs that had none, e.g. after an
         upgrade).
     """
-    con.execute("DELETE FROM story_bands WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
-    con.execute("DELETE FROM document_minhash WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
+    gone = [
+        r[0]
+        for r in con.execute(
+            "SELECT doc_id FROM document_minhash ANTI JOIN documents USING (doc_id)"
+        ).fetchall()
+    ]
+    if gone:  # the band index is only rewritten when a document left
+        con.execute("DELETE FROM story_bands WHERE list_contains(?, doc_id)", [gone])
+        con.execute("DELETE FROM document_minhash WHERE list_contains(?, doc_id)", [gone])
     kept = con.execute(
         """
         UPDATE documents SET story_id = m.story_id
