@@ -25,6 +25,8 @@ class Check:
 FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("entity_mentions", "doc_id", "documents", "doc_id"),
     ("entity_mentions", "entity_id", "entities", "entity_id"),
+    ("document_minhash", "doc_id", "documents", "doc_id"),
+    ("story_bands", "doc_id", "document_minhash", "doc_id"),
     ("quotes", "doc_id", "documents", "doc_id"),
     ("quotes", "speaker_entity_id", "entities", "entity_id"),
     ("events", "doc_id", "documents", "doc_id"),
@@ -32,8 +34,6 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("event_participants", "doc_id", "documents", "doc_id"),
     ("event_participants", "entity_id", "entities", "entity_id"),
     ("time_expressions", "doc_id", "documents", "doc_id"),
-    ("document_minhash", "doc_id", "documents", "doc_id"),
-    ("story_bands", "doc_id", "document_minhash", "doc_id"),
 )
 
 #: (table, text column, start column, end column) spans that must equal documents.text.
