@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from schemas import DOCUMENT_TABLES, TABLES
 from schemas.convert import rows_to_table
 from warehouse.checks import build_checks, run_checks, run_named_checks
-from warehouse.ddl import comment_sql, create_table_sql, duckdb_type
+from warehouse.ddl import all_ddl, duckdb_type
 from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
 from warehouse.stories import assign_stories
@@ -51,11 +51,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
     Columns added to the contract later are added before the comments that describe them.
     """
-    for table in TABLES:
-        con.execute(create_table_sql(table))
+    statements = all_ddl()
+    for statement in statements:
+        if not statement.startswith("COMMENT"):
+            con.execute(statement)
     _add_missing_columns(con)
-    for table in TABLES:
-        for statement in comment_sql(table):
+    for statement in statements:
+        if statement.startswith("COMMENT"):
             con.execute(statement)
     for _, sql in view_sql():
         con.execute(sql)
