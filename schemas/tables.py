@@ -206,6 +206,7 @@ DOCUMENT_MINHASH = _table(
             nullable=False,
         ),
         _f("n_shingles", pa.int32(), "Distinct word shingles of the text.", nullable=False),
+        _f("run_id", _ID, "Run that assigned the story.", nullable=False),
     ],
     description=(
         "One row per document ever assigned to a story: what a later load compares a new "
@@ -219,6 +220,7 @@ STORY_BANDS = _table(
         _f("band_hash", pa.int64(), "Hash of one LSH band of a signature.", nullable=False),
         _f("band", pa.int32(), "Band number (0-based).", nullable=False),
         _f("doc_id", _ID, "Document whose signature has this band.", nullable=False),
+        _f("run_id", _ID, "Run that indexed the document.", nullable=False),
     ],
     description=(
         "LSH index of document_minhash: a new document finds its candidate copies by looking "

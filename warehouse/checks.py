@@ -25,8 +25,6 @@ class Check:
 FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("entity_mentions", "doc_id", "documents", "doc_id"),
     ("entity_mentions", "entity_id", "entities", "entity_id"),
-    ("document_minhash", "doc_id", "documents", "doc_id"),
-    ("story_bands", "doc_id", "document_minhash", "doc_id"),
     ("quotes", "doc_id", "documents", "doc_id"),
     ("quotes", "speaker_entity_id", "entities", "entity_id"),
     ("events", "doc_id", "documents", "doc_id"),

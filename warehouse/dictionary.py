@@ -18,10 +18,13 @@ from schemas import TABLES, primary_key
 from warehouse.checks import FOREIGN_KEYS
 from warehouse.store import create_schema, view_sql
 
-#: Joins that are not enforced as foreign keys (a story's first document may be replaced).
+#: Joins of the story tables (kept by warehouse.stories itself, not by the data checks; a
+#: story's first document may have been replaced).
 EXTRA_JOINS: tuple[tuple[str, str, str, str], ...] = (
     ("documents", "story_id", "documents", "doc_id"),
+    ("document_minhash", "doc_id", "documents", "doc_id"),
     ("document_minhash", "story_id", "documents", "doc_id"),
+    ("story_bands", "doc_id", "document_minhash", "doc_id"),
 )
 #: How a view column joins, by its name.
 VIEW_KEYS: dict[str, tuple[str, str]] = {

@@ -88,7 +88,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, *, run_id: str) -> dict[str, 
     for band_hash, doc_id, story_id, values in found:
         candidates[band_hash].append(KnownDocument(doc_id, story_id, tuple(values)))
     assigned = group_signatures(sigs, candidates)
-    _store(con, sigs, assigned)
+    _store(con, sigs, assigned, run_id=run_id)
     joined = sum(1 for doc_id, story in assigned.items() if story != doc_id)
     earlier = sum(1 for doc_id in assigned if doc_id not in in_run)
     return {
@@ -99,7 +99,13 @@ def assign_stories(con: duckdb.DuckDBPyConnection, *, run_id: str) -> dict[str, 
     }
 
 
-def _store(con: duckdb.DuckDBPyConnection, sigs: list[Signature], assigned: dict[str, str]) -> None:
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    sigs: list[Signature],
+    assigned: dict[str, str],
+    *,
+    run_id: str,
+) -> None:
     minhash = pa.Table.from_pylist(
         [
             {
@@ -108,6 +114,7 @@ def _store(con: duckdb.DuckDBPyConnection, sigs: list[Signature], assigned: dict
                 # signature values are < 2**32: they fit the signed 64-bit column
                 "signature": list(s.values),
                 "n_shingles": s.n_shingles,
+                "run_id": run_id,
             }
             for s in sigs
         ],
@@ -115,7 +122,7 @@ def _store(con: duckdb.DuckDBPyConnection, sigs: list[Signature], assigned: dict
     )
     bands = pa.Table.from_pylist(
         [
-            {"band_hash": b, "band": i, "doc_id": s.doc_id}
+            {"band_hash": b, "band": i, "doc_id": s.doc_id, "run_id": run_id}
             for s in sigs
             for i, b in enumerate(s.bands)
         ],
