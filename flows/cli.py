@@ -324,6 +324,112 @@ def serve(
     )
 
 
+@main.command()
+@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="HTML file to write.",
+)
+@click.option("--since", help="First publication date included (YYYY-MM-DD).")
+@click.option("--until", help="Last publication date included (YYYY-MM-DD).")
+@click.option("--entity", help="Report on one entity (name or alias).")
+def report(
+    warehouse: Path | None,
+    out: Path,
+    since: str | None,
+    until: str | None,
+    entity: str | None,
+) -> None:
+    """Write a self-contained HTML report (charts as inline SVG) of the warehouse."""
+    from datetime import timedelta
+
+    import duckdb
+
+    from reporting import render_report
+    from warehouse.errors import WarehouseError
+    from warehouse.report import fetch_report
+    from warehouse.store import Warehouse
+
+    settings = _settings(warehouse)
+    start = _parse_date(since)
+    end = _parse_date(until)
+    if end is not None and end.time() == datetime.min.time():
+        end = end + timedelta(days=1)  # a day given for --until includes that day
+    if start is not None and end is not None and end <= start:
+        raise click.BadParameter(f"--until {until} is before --since {since}")
+    started = time.perf_counter()
+    tty = sys.stderr.isatty()
+
+    def progress(stage: str) -> Any:
+        def show(name: str, step: int, total: int) -> None:
+            line = f"report: {stage} {step}/{total} {name}"
+            if tty:
+                click.echo(f"\r\033[K{line}", err=True, nl=False)
+            else:
+                click.echo(line, err=True)
+
+        return show
+
+    try:
+        with Warehouse(settings.warehouse).reader() as con:
+            data = fetch_report(
+                con, since=start, until=end, entity=entity, progress=progress("query")
+            )
+    except (duckdb.Error, WarehouseError) as err:
+        if tty:
+            click.echo("", err=True)
+        raise CliError(" ".join(str(err).split())) from err
+    page = render_report(data, warehouse=str(settings.warehouse), progress=progress("render"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    if tty:
+        click.echo("", err=True)
+    click.echo(
+        f"wrote {out} ({len(page.encode('utf-8')) // 1024} KiB) "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
+
+
+@main.command()
+@click.argument("table", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+)
+def describe(table: str | None, fmt: str) -> None:
+    """The data dictionary: every table and view (or TABLE), its columns, types,
+    descriptions, primary key and joins."""
+    from warehouse.dictionary import UnknownRelationError, data_dictionary, render_markdown
+
+    try:
+        relations = data_dictionary(only=table)
+    except UnknownRelationError as err:
+        raise CliError(str(err)) from err
+    if fmt == "markdown":
+        click.echo(render_markdown(relations))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for rel in relations:
+        console.print(f"\n[bold]{rel.name}[/bold] ({rel.kind}): {rel.description}")
+        if rel.primary_key:
+            console.print(f"primary key: {', '.join(rel.primary_key)}")
+        grid = Table("column", "type", "null", "description")
+        for col in rel.columns:
+            grid.add_row(col.name, col.type, "yes" if col.nullable else "no", col.description)
+        console.print(grid)
+        for join in rel.joins:
+            console.print(f"joins: {join}")
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Score the pipeline against gold data."""

@@ -59,6 +59,12 @@ DOCUMENTS = _table(
             nullable=False,
         ),
         _f("metadata", pa.string(), "Other fields of the source record, as JSON."),
+        _f(
+            "story_id",
+            _ID,
+            "Story (near-duplicate group) of the document: the doc_id of the earliest-seen "
+            "document of the group, itself when it has no copy; assigned at load, never changed.",
+        ),
     ],
     description="One row per cleaned article.",
     primary_key=("doc_id",),
@@ -189,6 +195,40 @@ TIME_EXPRESSIONS = _table(
     primary_key=("timex_id",),
 )
 
+DOCUMENT_MINHASH = _table(
+    [
+        _f("doc_id", _ID, "Document.", nullable=False),
+        _f("story_id", _ID, "Story the document was assigned to at load.", nullable=False),
+        _f(
+            "signature",
+            pa.list_(pa.int64()),
+            "MinHash signature of the document's word shingles (one value per permutation).",
+            nullable=False,
+        ),
+        _f("n_shingles", pa.int32(), "Distinct word shingles of the text.", nullable=False),
+        _f("run_id", _ID, "Run that assigned the story.", nullable=False),
+    ],
+    description=(
+        "One row per document ever assigned to a story: what a later load compares a new "
+        "document with (kept when a document is reloaded, so its story stays the same)."
+    ),
+    primary_key=("doc_id",),
+)
+
+STORY_BANDS = _table(
+    [
+        _f("band_hash", pa.int64(), "Hash of one LSH band of a signature.", nullable=False),
+        _f("band", pa.int32(), "Band number (0-based).", nullable=False),
+        _f("doc_id", _ID, "Document whose signature has this band.", nullable=False),
+        _f("run_id", _ID, "Run that indexed the document.", nullable=False),
+    ],
+    description=(
+        "LSH index of document_minhash: a new document finds its candidate copies by looking "
+        "up its own band hashes here."
+    ),
+    primary_key=("band_hash", "doc_id"),
+)
+
 RUNS = _table(
     [
         _f("run_id", _ID, "Run id.", nullable=False),
@@ -235,6 +275,8 @@ TABLES: dict[str, pa.Schema] = {
     "events": EVENTS,
     "event_participants": EVENT_PARTICIPANTS,
     "time_expressions": TIME_EXPRESSIONS,
+    "document_minhash": DOCUMENT_MINHASH,
+    "story_bands": STORY_BANDS,
     "runs": RUNS,
     "rejects": REJECTS,
 }

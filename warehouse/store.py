@@ -28,6 +28,7 @@ from warehouse.checks import build_checks, run_checks, run_named_checks
 from warehouse.ddl import all_ddl, duckdb_type
 from warehouse.errors import WarehouseNotFoundError
 from warehouse.layout import WarehouseLayout
+from warehouse.stories import assign_stories
 
 PARQUET_COMPRESSION = "zstd"
 
@@ -46,10 +47,18 @@ def view_sql() -> list[tuple[str, str]]:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of the contract and every view (idempotent)."""
-    for statement in all_ddl():
-        con.execute(statement)
+    """Create every table of the contract and every view (idempotent).
+
+    Columns added to the contract later are added before the comments that describe them.
+    """
+    statements = all_ddl()
+    for statement in statements:
+        if not statement.startswith("COMMENT"):
+            con.execute(statement)
     _add_missing_columns(con)
+    for statement in statements:
+        if statement.startswith("COMMENT"):
+            con.execute(statement)
     for _, sql in view_sql():
         con.execute(sql)
 
@@ -225,6 +234,7 @@ class Warehouse:
             create_schema(con)
             con.execute("BEGIN TRANSACTION")
             counts = self._merge(con, run_id)
+            assign_stories(con, run_id=run_id)
             con.register("run_rejects", rows_to_table("rejects", list(rejects)))
             con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
             row = dict(run_row, status="completed")

@@ -27,6 +27,7 @@ class DocumentRecord:
     run_id: str
     pipeline_version: str
     metadata: str | None
+    story_id: str | None = None  # assigned at load (warehouse.stories)
 
 
 def count_words(doc: Doc) -> int:

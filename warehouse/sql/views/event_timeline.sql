@@ -1,4 +1,18 @@
 -- Who did what to whom and when: one row per event, actor and target resolved.
+-- date: Event date, else the publication date.
+-- date_precision: Precision of date ('published' when it is the publication date).
+-- date_text: The words that give the date.
+-- actor: Actor (canonical name, else as written).
+-- event_type: PLOVER category or OTHER.
+-- trigger: Trigger word(s).
+-- target: Target (canonical name, else as written).
+-- modality: asserted, negated, future, hypothetical or requested.
+-- title: Headline of the document.
+-- event_id: Event id.
+-- doc_id: Document.
+-- actor_entity_id: Canonical actor, if resolved.
+-- target_entity_id: Canonical target, if resolved.
+-- story_id: Story of the document (count distinct story_id to count copies once).
 CREATE OR REPLACE VIEW event_timeline AS
 WITH actor AS (
     SELECT p.event_id, first(coalesce(e.name, p.text) ORDER BY p.start_char) AS actor,
@@ -29,7 +43,8 @@ SELECT
     ev.event_id,
     ev.doc_id,
     a.actor_entity_id,
-    t.target_entity_id
+    t.target_entity_id,
+    coalesce(d.story_id, d.doc_id) AS story_id
 FROM events AS ev
 JOIN documents AS d ON d.doc_id = ev.doc_id
 LEFT JOIN actor AS a ON a.event_id = ev.event_id

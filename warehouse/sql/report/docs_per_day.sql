@@ -1,0 +1,16 @@
+-- Documents and stories per publication day and outlet.
+WITH docs AS (
+    SELECT * FROM documents
+    WHERE ($since IS NULL OR published_at >= $since)
+      AND ($until IS NULL OR published_at < $until)
+)
+SELECT
+    CAST(d.published_at AS DATE) AS day,
+    o.outlet,
+    count(*) AS documents,
+    count(DISTINCT coalesce(d.story_id, d.doc_id)) AS stories
+FROM docs AS d
+JOIN document_outlets AS o USING (doc_id)
+WHERE d.published_at IS NOT NULL
+GROUP BY ALL
+ORDER BY day, outlet
