@@ -46,11 +46,12 @@ DEFAULT_LEXICONS = ROOT.parent / "shared" / "data" / "lexicons"
 DEFAULT_OUT = ROOT / "transforms" / "data"
 
 PREPOSITIONS = frozenset(
-    "about above across after against along amid among around as at before behind below "
-    "beside between beyond by despite during for from in inside into near of off on onto "
-    "out outside over since through throughout to toward towards under until upon with "
-    "within without".split()
-)
+    {"about", "above", "across", "after", "against", "along", "amid", "among", "around", "as",
+     "at", "before", "behind", "below", "beside", "between", "beyond", "by", "despite",
+     "during", "for", "from", "in", "inside", "into", "near", "of", "off", "on", "onto", "out",
+     "outside", "over", "since", "through", "throughout", "to", "toward", "towards", "under",
+     "until", "upon", "with", "within", "without"}
+)  # fmt: skip
 #: CAMEO 2-digit cue category -> type, where the 2021 table gives none (see module doc).
 CUE_FALLBACK = {"01": "OTHER", "02": "DEMAND"}
 #: Sector codes of the agents dictionary -> a readable sector (CAMEO actor codebook, ch. 2).
@@ -396,7 +397,7 @@ def read_agents(path: Path) -> list[tuple[str, str, str]]:
                 continue
             forms = [" ".join(words)]
             if plurals is None and not variant.endswith("_"):
-                forms.append(" ".join(words[:-1] + [_forms(words[-1])[1]]))
+                forms.append(" ".join([*words[:-1], _forms(words[-1])[1]]))
             elif plurals and plurals.strip("{} "):
                 forms += [p.strip("_").replace("_", " ").lower()
                           for p in plurals.strip("{}").split()]  # fmt: skip
