@@ -44,8 +44,8 @@ from spacy.tokens import Doc
 
 from evaluation.align import OffsetMap, char_set, greedy_match, overlaps
 from evaluation.jsonl import read_jsonl
-from transforms.events import EventExtractor, extract_event_rows
-from transforms.ingest import article_from_record
+from transforms.nlp.events import EventExtractor, extract_event_rows
+from transforms.text.ingest import article_from_record
 from transforms.types import Article
 
 #: The fields of a gold record that ``presslake run`` sees (annotations stripped).

@@ -38,7 +38,7 @@ from evaluation.events import (
     scored_region_end,
 )
 from evaluation.jsonl import read_jsonl
-from transforms.timex import extract_time_expressions
+from transforms.nlp.timex import extract_time_expressions
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EVENT_IN_TIMEX = frozenset({"IS_INCLUDED", "SIMULTANEOUS", "DURING"})

@@ -14,7 +14,7 @@ Reads (``DIR`` defaults to ``../shared/data/lexicons``):
 * ``petrarch2/Phoenix.agents.txt`` and ``Phoenix.discards.txt`` (MIT): generic agents with
   their CAMEO sector codes, and the phrases that mark sports and entertainment stories.
 
-Writes into ``transforms/data/`` (``--out``): ``plover_cameo.tsv``, ``agents.tsv`` and
+Writes into ``transforms/data/events/`` (``--out``): ``plover_cameo.tsv``, ``agents.tsv`` and
 ``discards.tsv``, each with its licence notice. They are generated: edit this script, not the
 files. presslake's own additions live in ``plover_additions.tsv``, written by hand.
 
@@ -43,7 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LEXICONS = ROOT.parent / "shared" / "data" / "lexicons"
-DEFAULT_OUT = ROOT / "transforms" / "data"
+DEFAULT_OUT = ROOT / "transforms" / "data" / "events"
 
 PREPOSITIONS = frozenset(
     {"about", "above", "across", "after", "against", "along", "amid", "among", "around", "as",
