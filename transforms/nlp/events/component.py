@@ -1,4 +1,4 @@
-"""``presslake_events_v1``: event mentions on ``doc._.pl_events``, built by pure rules over
+"""``presslake_events_v2`` (and v1): event mentions on ``doc._.pl_events``, built by pure rules over
 the Doc's context."""
 
 from __future__ import annotations
@@ -18,7 +18,12 @@ from transforms.nlp.events.frames import (
     _subject,
     _verb_frame,
 )
-from transforms.nlp.events.lexicon import LEXICON_FUNCTION, EventLexicon, load_lexicon
+from transforms.nlp.events.lexicon import (
+    LEXICON_FUNCTION,
+    LEXICON_FUNCTION_V1,
+    EventLexicon,
+    load_lexicon,
+)
 from transforms.nlp.events.modality import modality_of
 from transforms.nlp.events.plover import base_type, context_type
 from transforms.nlp.events.records import EventArgument, EventMention
@@ -224,26 +229,47 @@ class EventExtractor:
         return base_type(EventScope(doc_context(token.doc), self.lexicon), token)
 
 
+_REQUIRES = [
+    "token.dep",
+    "token.lemma",
+    "token.pos",
+    "token.tag",
+    "doc.ents",
+    "doc._.pl_mentions",
+    "doc._.pl_timex",
+]
+
+
 @Language.factory(
     "presslake_events_v1",
-    requires=[
-        "token.dep",
-        "token.lemma",
-        "token.pos",
-        "token.tag",
-        "doc.ents",
-        "doc._.pl_mentions",
-        "doc._.pl_timex",
-    ],
+    requires=_REQUIRES,
     assigns=["doc._.pl_events"],
-    default_config={"lexicon": {"@misc": LEXICON_FUNCTION, "plover": "", "words": ""}},
+    default_config={"lexicon": {"@misc": LEXICON_FUNCTION_V1, "plover": "", "words": ""}},
 )
 def make_events(nlp: Language, name: str, lexicon: EventLexicon) -> EventExtractor:
-    """Create the ``presslake_events_v1`` component.
+    """Create the ``presslake_events_v1`` component (the hand-written v1 lexicon).
 
     Args:
-        lexicon: PLOVER lexicon and event word classes (``[components.presslake_events.
-            lexicon]`` in ``config.cfg``: the paths of the two files).
+        lexicon: PLOVER lexicon and event word classes.
+    """
+    return EventExtractor(lexicon)
+
+
+@Language.factory(
+    "presslake_events_v2",
+    requires=_REQUIRES,
+    assigns=["doc._.pl_events"],
+    default_config={"lexicon": {"@misc": LEXICON_FUNCTION}},
+)
+def make_events_v2(nlp: Language, name: str, lexicon: EventLexicon) -> EventExtractor:
+    """Create the ``presslake_events_v2`` component: types from the lexicon built from the
+    field's dictionaries, generic agents typed with their sector, sports and entertainment
+    discards.
+
+    Args:
+        lexicon: ``[components.presslake_events.lexicon]`` in ``config.cfg``: the paths of
+            the generated CAMEO lexicon, its word sets, the additions, the word classes, the
+            agents and the discards.
     """
     return EventExtractor(lexicon)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.nlp.events.lexicon import LexiconEntry
+from transforms.nlp.events.lexicon import Constraint
 from transforms.nlp.events.modality import _CONDITION_MARKS
 from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope
 from transforms.nlp.events.triggers import _particle
@@ -20,46 +20,76 @@ _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "
 _DEMAND_AUX = frozenset({"must"})
 
 
-def _pattern_matches(ev: EventScope, entry: LexiconEntry, token: Token) -> bool:
-    if not entry.kind:
-        return True
-    if entry.kind == "prt":
-        return _particle(ev, token) in entry.values
-    if entry.kind == "prep":
-        return any(c.dep_ == "prep" and c.lower_ in entry.values for c in ev.ctx.kids(token))
-    if entry.kind == "obj":
-        heads = [c for c in ev.ctx.kids(token) if c.dep_ in _OBJECT_DEPS | {"nsubjpass"}]
+class _Slots:
+    """What a trigger's patterns test, gathered once per trigger: its particle, prepositions
+    with their objects, object heads, complements and modifiers (lower-case words and
+    lemmas)."""
+
+    def __init__(self, ev: EventScope, token: Token) -> None:
+        kids = ev.ctx.kids(token)
+        self.particle = _particle(ev, token)
+        self.preps: set[str] = set()
+        self.pp: set[str] = set()
+        for child in kids:
+            if child.dep_ in {"prep", "agent"}:
+                prep = child.lower_
+                self.preps.add(prep)
+                self.pp.add(prep + ":*")
+                for pobj in ev.ctx.children(child, {"pobj"}):
+                    self.pp.add(f"{prep}:{pobj.lower_}")
+                    self.pp.add(f"{prep}:{pobj.lemma_.lower()}")
         if token.pos_ == "NOUN":
             heads = [
                 p for c in ev.ctx.children(token, {"prep"}) for p in ev.ctx.children(c, {"pobj"})
             ]
+        else:
+            heads = [c for c in kids if c.dep_ in _OBJECT_DEPS | {"nsubjpass"}]
         heads.extend(
             p for h in list(heads) for c in ev.ctx.children(h, {"prep"})
             if c.lower_ == "of" for p in ev.ctx.children(c, {"pobj"})
         )  # fmt: skip
-        return any(h.lemma_.lower() in entry.values or h.lower_ in entry.values for h in heads)
-    if entry.kind == "mod":
-        return any(
-            c.dep_ in {"compound", "amod"} and c.lemma_.lower() in entry.values
-            for c in ev.ctx.kids(token)
-        )
-    if entry.kind == "xcomp":
-        comps = ev.ctx.children(token, {"xcomp"})
-        return bool(comps) and (
-            "*" in entry.values or any(c.lemma_.lower() in entry.values for c in comps)
-        )
-    return False
+        self.objects = {h.lemma_.lower() for h in heads} | {h.lower_ for h in heads}
+        self.xcomps = {c.lemma_.lower() for c in kids if c.dep_ == "xcomp"}
+        self.mods = {c.lemma_.lower() for c in kids if c.dep_ in {"compound", "amod"}}
+
+    def matches(self, constraints: tuple[Constraint, ...]) -> bool:
+        """Whether every constraint holds."""
+        for kind, values in constraints:
+            if kind == "prt":
+                ok = self.particle in values
+            elif kind == "prep":
+                ok = bool(self.preps & values)
+            elif kind == "obj":
+                ok = bool(self.objects & values)
+            elif kind == "pp":
+                ok = bool(self.pp & values)
+            elif kind == "xcomp":
+                ok = bool(self.xcomps) and ("*" in values or bool(self.xcomps & values))
+            elif kind == "mod":
+                ok = bool(self.mods & values)
+            else:
+                ok = False
+            if not ok:
+                return False
+        return True
 
 
 def base_type(ev: EventScope, token: Token) -> str:
-    """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed)."""
+    """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed): the
+    first row of its lemma whose pattern holds (rows with more constraints first)."""
     lemma = token.lemma_.lower()
     pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
-    for entry in ev.lex.entries.get(lemma, ()):
+    entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
+    slots: _Slots | None = None
+    for entry in entries:
         if entry.pos not in {pos, "*"}:
             continue
-        if _pattern_matches(ev, entry, token):
-            return entry.event_type
+        if entry.constraints:
+            if slots is None:
+                slots = _Slots(ev, token)
+            if not slots.matches(entry.constraints):
+                continue
+        return entry.event_type
     return "OTHER"
 
 
