@@ -17,6 +17,8 @@ from transforms.nlp.events.frames import (
     _noun_frame,
     _subject,
     _verb_frame,
+    agent_of,
+    owner_of,
 )
 from transforms.nlp.events.lexicon import (
     LEXICON_FUNCTION,
@@ -159,11 +161,19 @@ def _mention(
     seen: set[tuple[str, int, int]] = set()
     text = ev.ctx.text
 
-    def add(role: str, start: int, end: int) -> None:
+    def add(role: str, start: int, end: int, head: Token | None = None) -> None:
         key = (role, start, end)
         if key not in seen and start < end:
             seen.add(key)
-            arguments.append(EventArgument(role, start, end, text[start:end]))
+            sector = owner = None
+            if head is not None and role in {"actor", "target"}:
+                agent = agent_of(ev, head)
+                if agent is not None:
+                    sector = agent.sector
+                    whose = owner_of(ev, head)
+                    if whose is not None:
+                        owner = (whose.idx, whose.idx + len(whose))
+            arguments.append(EventArgument(role, start, end, text[start:end], sector, owner))
 
     for role, heads in (
         ("actor", frame.actors),
@@ -172,7 +182,7 @@ def _mention(
         ("location", frame.locations),
     ):
         for head in heads:
-            add(role, *_arg_span(head, ev.ctx.kids))
+            add(role, *_arg_span(head, ev.ctx.kids), head)
     for start, end in frame.counts:
         add("count", start, end)
     times = _times(ev, token)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from transforms.nlp.events.lexicon import Agent
 from transforms.nlp.events.scope import (
     _OBJECT_DEPS,
     _PASSIVE_SUBJECT_DEPS,
@@ -77,13 +78,48 @@ def _is_participant(token: Token, ev: EventScope) -> bool:
     """Whether a noun phrase head names an actor/target rather than a thing."""
     if token.ent_type_ in _ENTITY_LABELS or token.pos_ in {"PROPN", "PRON"}:
         return token.lower_ not in {"it", "this", "that", "which", "what"} or bool(token.ent_type_)
-    if token.lemma_.lower() in ev.lex.participant_nouns:
+    if token.lemma_.lower() in ev.lex.participant_nouns or agent_of(ev, token) is not None:
         return True
     # "Palestinian detainees", "Sierra Leonean refugees": people named by their nation.
     return token.pos_ == "NOUN" and any(
         child.dep_ in {"amod", "compound"} and child.ent_type_ in {"NORP", "GPE"}
         for child in ev.ctx.kids(token)
     )
+
+
+def agent_of(ev: EventScope, token: Token) -> Agent | None:
+    """The generic agent a noun phrase head names ("riot police", "the defence ministry",
+    "protesters"), from the Phoenix agents dictionary: the longest phrase of the head and the
+    compounds and adjectives right before it."""
+    if token.pos_ not in {"NOUN", "PROPN"} or not ev.lex.agents:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start - 1].head == token and doc[start - 1].dep_ in {
+            "compound", "amod"} and token.i - start < 3:  # fmt: skip
+        start -= 1
+    for first in range(start, token.i + 1):
+        words = [t.lower_ for t in doc[first : token.i]]
+        for last in (token.lower_, token.lemma_.lower()):
+            agent = ev.lex.agents.get(" ".join([*words, last]))
+            if agent is not None:
+                return agent
+    return None
+
+
+def owner_of(ev: EventScope, token: Token) -> Token | None:
+    """Whose a generic agent is, where the phrase says so: "Israeli police", "Russia's
+    defence ministry", "the police of Israel" (a nationality, country or organisation)."""
+    for child in ev.ctx.kids(token):
+        if child.dep_ in {"amod", "compound", "poss"} and child.ent_type_ in {"NORP", "GPE",
+                                                                             "ORG"}:  # fmt: skip
+            return child
+    for child in ev.ctx.children(token, {"prep"}):
+        if child.lower_ in {"of", "from"}:
+            for pobj in ev.ctx.children(child, {"pobj"}):
+                if pobj.ent_type_ in {"GPE", "ORG", "NORP"}:
+                    return pobj
+    return None
 
 
 def _relative_antecedent(token: Token) -> Token:
@@ -124,7 +160,12 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}:
         head = verb.head
         if verb.tag_ == "VBN":
-            return []
+            # "the deal announced by Apple": the agent of the participle.
+            return [
+                pobj
+                for agent in ev.ctx.children(verb, {"agent"})
+                for pobj in ev.ctx.children(agent, {"pobj"})
+            ]
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in ev.ctx.kids(verb)) and (
             not _is_participant(head, ev)
         ):
@@ -181,8 +222,22 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
         objects = [verb.head]
     if not passive and verb.dep_ == "xcomp" and not objects:
         objects = []
+    if (
+        not objects
+        and not passive
+        and _lemma(verb) in ev.lex.unaccusative
+        and frame.actors
+        and not ev.ctx.children(verb, {"agent"})
+    ):
+        # "Sales fell", "the talks collapsed": the subject undergoes the change (PropBank
+        # Arg1 of unaccusative verbs; Levin 1993, 45.4-45.6).
+        frame.themes, frame.actors = frame.actors, []
+        return frame
     participants = [o for o in objects if _is_participant(o, ev)]
     frame.themes = [o for o in objects if not _is_participant(o, ev)]
+    if not objects:
+        # "plans to sell", "agreed that ...": the complement clause is what the verb is about.
+        frame.themes = ev.ctx.children(verb, {"xcomp", "ccomp"})
     recipients = [r for r in _prep_objects(ev, verb, _TRANSFER_PREPS) if _is_participant(r, ev)]
     if recipients and _lemma(verb) in ev.lex.transfer:
         frame.themes = objects
@@ -234,8 +289,20 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
         frame.actors = [
             p for p in _prep_objects(ev, noun, frozenset({"by"})) if _is_participant(p, ev)
         ]
+    if not frame.actors and noun.dep_ in _OBJECT_DEPS:
+        # "Apple announced the acquisition", "GM began its restructuring": the subject of a
+        # support, statement or aspectual verb is the noun's agent (NomBank support chains;
+        # Meyers et al. 2004).
+        verb = noun.head
+        lemma = _lemma(verb)
+        if verb.pos_ == "VERB" and (lemma in ev.lex.speech or lemma in ev.lex.grammatical):
+            frame.actors = [a for s in _subject(ev, verb) for a in _conjuncts(s)]
     preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
     frame.targets = [t for t in _prep_objects(ev, noun, preps) if _is_participant(t, ev)]
+    # "the launch of the iPod", "the sale of its stake": what the event acts on.
+    frame.themes = [
+        t for t in _prep_objects(ev, noun, frozenset({"of"})) if not _is_participant(t, ev)
+    ]
     if light_verb is not None and not frame.targets:
         frame.targets = [
             t for t in _prep_objects(ev, light_verb, _TARGET_PREPS) if _is_participant(t, ev)
@@ -281,5 +348,5 @@ def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: se
         and a_mention.entity_key == t_mention.entity_key
     ):
         return True
-    actor_words = {t.lower_ for t in doc[actor.left_edge.i : actor.i + 1] if t.pos_ == "PROPN"}
-    return bool(actor_words & target_words) and target.pos_ == "PROPN"
+    actor_text = doc.text[a_start:a_end].lower()
+    return target.pos_ == "PROPN" and actor_text == doc.text[t_start:t_end].lower()

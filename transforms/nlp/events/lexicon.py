@@ -52,6 +52,7 @@ WORD_CLASSES = (
     "eventive_noun",
     "participant_noun",
     "transfer",
+    "unaccusative",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"
@@ -121,6 +122,8 @@ class EventLexicon:
     eventive_nouns: frozenset[str]
     participant_nouns: frozenset[str]
     transfer: frozenset[str]
+    #: Verbs whose subject undergoes the event ("fell", "collapsed").
+    unaccusative: frozenset[str]
     #: Lemmas with a NOUN (or any-POS) row: nouns the lexicon types.
     typed_nouns: frozenset[str]
     #: Generic agents by lower-case phrase (one to four words).
@@ -265,6 +268,7 @@ def _build(
         eventive_nouns=classes.words("eventive_noun"),
         participant_nouns=classes.words("participant_noun"),
         transfer=classes.words("transfer"),
+        unaccusative=classes.words("unaccusative"),
         typed_nouns=frozenset(
             lemma for lemma, rows in ordered.items() if any(r.pos in {"NOUN", "*"} for r in rows)
         ),

@@ -76,8 +76,9 @@ def extract_event_participants(doc: Doc, *, doc_id: str) -> Iterator[Participant
     """Yield one ``event_participants`` row per argument of each event of ``doc``.
 
     Actors, targets and locations resolve to canonical entities through
-    :meth:`transforms.nlp.context.DocContext.mention_at`; themes, counts and times keep only
-    their text.
+    :meth:`transforms.nlp.context.DocContext.mention_at`; a generic agent ("the Russian
+    defence ministry") carries its sector and resolves to whose it is where the phrase says
+    so; themes, counts and times keep only their text.
     """
     for mention in event_mentions(doc):
         yield from _participant_records(doc, mention, _event_id(doc_id, mention), doc_id)
@@ -127,6 +128,9 @@ def _participant_records(
         entity_id = None
         if arg.role in {"actor", "target", "location"}:
             found = mention_at(doc, arg.start_char, arg.end_char)
+            if arg.owner is not None:
+                # a generic agent resolves to whose it is: "Israeli police" -> Israel
+                found = mention_at(doc, *arg.owner) or found
             entity_id = found.entity_id if found is not None else None
         yield ParticipantRecord(
             event_id=event_id,
@@ -136,4 +140,5 @@ def _participant_records(
             start_char=arg.start_char,
             end_char=arg.end_char,
             doc_id=doc_id,
+            sector=arg.sector,
         )
