@@ -199,6 +199,8 @@ def _mention(
         confidence += 0.1
     if token.pos_ == "NOUN":
         confidence -= 0.1
+    # The main event of the sentence first (PLOVER codes the main event of a sentence).
+    confidence -= 0.05 * min(_depth(ev, token), 4)
     future = modality == "future" or any(t.future for t in times)
     return EventMention(
         trigger_start=token.idx,
@@ -208,7 +210,7 @@ def _mention(
         event_type=event_type,
         modality=modality,
         sentence_index=ev.ctx.sentence_index_at(token.idx),
-        confidence=round(min(confidence, 0.95), 2),
+        confidence=round(min(max(confidence, 0.05), 0.95), 2),
         depth=_depth(ev, token),
         arguments=tuple(arguments),
         times=times,

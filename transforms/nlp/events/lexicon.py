@@ -19,6 +19,7 @@ Rows with more constraints win; among equals, additions, then the row written fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -130,6 +131,8 @@ class EventLexicon:
     agents: dict[str, Agent] = field(default_factory=dict)
     #: Phrases (lower case) that mark sports and entertainment text.
     discards: frozenset[str] = frozenset()
+    #: The discards as one pattern on whole words (``None`` without discards).
+    discard_pattern: re.Pattern[str] | None = None
 
     def words(self, name: str) -> frozenset[str]:
         """Words of the class ``name`` (``speech``, ``light``, ``eventive_noun``, ...).
@@ -274,6 +277,13 @@ def _build(
         ),
         agents=agents or {},
         discards=discards,
+        discard_pattern=re.compile(
+            r"\b(?:"
+            + "|".join(re.escape(d) for d in sorted(discards, key=len, reverse=True))
+            + r")\b"
+        )
+        if discards
+        else None,
     )
 
 

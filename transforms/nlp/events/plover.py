@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.nlp.events.lexicon import Constraint
+from transforms.nlp.events.lexicon import Constraint, LexiconEntry
 from transforms.nlp.events.modality import _CONDITION_MARKS
 from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope
-from transforms.nlp.events.triggers import _particle
+from transforms.nlp.events.triggers import _particle, derived_verb
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
 
@@ -18,6 +18,21 @@ _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "
 
 
 _DEMAND_AUX = frozenset({"must"})
+_FORCE = frozenset({"ASSAULT", "FIGHT", "COERCE", "MOBILIZE"})
+
+
+def discarded(ev: EventScope, token: Token) -> bool:
+    """Whether the trigger's sentence names sports or entertainment (the Phoenix discards:
+    "World Cup", "quarterfinal", "box office"): its "attacks" and "wins" are not events."""
+    pattern = ev.lex.discard_pattern
+    if pattern is None:
+        return False
+    sent = token.sent
+    hit = ev.discarded.get(sent.start)
+    if hit is None:
+        hit = pattern.search(sent.text.lower()) is not None
+        ev.discarded[sent.start] = hit
+    return hit
 
 
 class _Slots:
@@ -74,12 +89,9 @@ class _Slots:
         return True
 
 
-def base_type(ev: EventScope, token: Token) -> str:
-    """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed): the
-    first row of its lemma whose pattern holds (rows with more constraints first)."""
-    lemma = token.lemma_.lower()
-    pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
-    entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
+def _first_match(
+    ev: EventScope, token: Token, entries: tuple[LexiconEntry, ...], pos: str
+) -> str | None:
     slots: _Slots | None = None
     for entry in entries:
         if entry.pos not in {pos, "*"}:
@@ -90,7 +102,22 @@ def base_type(ev: EventScope, token: Token) -> str:
             if not slots.matches(entry.constraints):
                 continue
         return entry.event_type
-    return "OTHER"
+    return None
+
+
+def base_type(ev: EventScope, token: Token) -> str:
+    """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed): the
+    first row of its lemma whose pattern holds (rows with more constraints first). A noun
+    the lexicon does not list takes the type of the verb it nominalises."""
+    lemma = token.lemma_.lower()
+    pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
+    entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
+    found = _first_match(ev, token, entries, pos)
+    if found is None and pos == "NOUN":
+        verb = derived_verb(ev, token)
+        if verb is not None:
+            found = _first_match(ev, token, ev.lex.entries[verb], "VERB")
+    return found or "OTHER"
 
 
 def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
@@ -100,6 +127,14 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     act is THREATEN (PLOVER 0.5 AGREE/THREATEN definitions); "X said Y must ..." is
     DEMAND.
     """
+    if base != "OTHER" and discarded(ev, token):
+        return "OTHER"
+    if base == "AGREE" and any(
+        base_type(ev, comp) in _FORCE for comp in ev.ctx.children(token, {"xcomp"})
+    ):
+        # An intent to use force is a threat: the CAMEO dictionary's transformation
+        # "a (_ b ATTACK) WANT = a b 138" (PETRARCH2 CAMEO.2.0.txt).
+        return "THREATEN"
     aux = {c.lower_ for c in ev.ctx.kids(token) if c.dep_ == "aux"}
     if aux & _DEMAND_AUX or ("should" in aux and token.head.lemma_.lower() in ev.lex.speech):
         return "DEMAND"

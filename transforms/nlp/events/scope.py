@@ -27,6 +27,8 @@ class EventScope:
     ctx: DocContext
     lex: EventLexicon
     governed: dict[int, list[TimexSpan]] = field(default_factory=dict)
+    #: Sentence start -> whether the sentence holds a discard phrase (filled on demand).
+    discarded: dict[int, bool] = field(default_factory=dict)
 
 
 def _lemma(token: Token) -> str:

@@ -9,6 +9,55 @@ from spacy.tokens import Token
 
 from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope, _lemma
 
+#: Nominalising suffixes and the verb endings they replace, longest first ("invasion" ->
+#: "invade", "negotiation" -> "negotiate", "deployment" -> "deploy", "withdrawal" ->
+#: "withdraw", "bombing" -> "bomb"; Quirk et al. 1985, App. I.30-36).
+_NOMINAL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ication", ("y",)),
+    ("ization", ("ize",)),
+    ("isation", ("ise", "ize")),
+    ("ention", ("ain", "ene")),
+    ("ation", ("ate", "e", "")),
+    ("ition", ("ite", "ish", "")),
+    ("ution", ("ute", "ve")),
+    ("ction", ("ct",)),
+    ("ssion", ("ss", "t")),
+    ("lsion", ("l",)),
+    ("sion", ("de", "d", "t")),
+    ("tion", ("te", "t")),
+    ("ment", ("",)),
+    ("ance", ("", "e")),
+    ("ence", ("e", "")),
+    ("ure", ("e",)),
+    ("val", ("ve",)),
+    ("sal", ("se",)),
+    ("al", ("",)),
+    ("ing", ("", "e")),
+)
+
+
+def nominal_verbs(word: str) -> list[str]:
+    """Verbs a noun may nominalise, by its suffix (most likely first)."""
+    out: list[str] = []
+    for suffix, endings in _NOMINAL_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            for ending in endings:
+                out.append(stem + ending)
+            if suffix == "ing" and len(stem) > 2 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # "kidnapping" -> "kidnap"
+            break
+    return out
+
+
+def derived_verb(ev: EventScope, token: Token) -> str | None:
+    """The lexicon verb a noun nominalises ("invasion" -> "invade"), if any."""
+    word = token.lemma_.lower()
+    for verb in nominal_verbs(word):
+        if any(e.pos in {"VERB", "*"} for e in ev.lex.entries.get(verb, ())):
+            return verb
+    return None
+
 
 def _particle(ev: EventScope, token: Token) -> str:
     for child in ev.ctx.kids(token):
@@ -42,6 +91,7 @@ def is_noun_trigger(ev: EventScope, token: Token) -> bool:
         lemma in ev.lex.eventive_nouns
         or lemma in ev.lex.typed_nouns
         or (token.lower_ in ev.lex.eventive_nouns)
+        or derived_verb(ev, token) is not None
     )
 
 
