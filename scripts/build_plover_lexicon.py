@@ -18,18 +18,17 @@ Writes into ``transforms/data/events/`` (``--out``): ``plover_cameo.tsv``, ``age
 ``discards.tsv``, each with its licence notice. They are generated: edit this script, not the
 files. presslake's own additions live in ``plover_additions.tsv``, written by hand.
 
-Type names. The project's ``event_type`` vocabulary is PLOVER's as used by the PLOVER
-gold-standard records (ARCHITECTURE.md): DEMAND, DISAPPROVE, INVESTIGATE and FIGHT beside the
-merged categories of the 2021 table. The table's own mode column keeps them apart, and the
-codebook's translation table names the CAMEO cue categories they come from:
-
-* ``ACCUSE`` with mode ``investigate`` (CAMEO 09) -> INVESTIGATE, other ``ACCUSE`` (CAMEO 11)
-  -> DISAPPROVE;
-* ``REQUEST`` (CAMEO 10) -> DEMAND; CAMEO 02 APPEAL, which the table drops, is DEMAND too:
-  the codebook defines the category as "all requests, demands, and orders";
-* ``ASSAULT`` from CAMEO 19 FIGHT ("use conventional military force") -> FIGHT;
-* CAMEO 01 (public statements) is not an event type: such rows are ``OTHER``, and so are
-  patterns coded ``---`` (the dictionary's "this phrase is not an event").
+Types. Every CAMEO code is reduced to its 2-digit cue category and converted with the
+codebook's translation table, as its Note 2 says ("everything at the 3- and 4-digit level
+should simply be reduced to the 2-digit cue category"); CAMEO 08 splits into CONCEDE (081-083)
+and RETREAT (084-087) as the table does. The project's ``event_type`` vocabulary is PLOVER's
+as used by the PLOVER gold-standard records (ARCHITECTURE.md), which keeps the cue categories
+that PLOVER 2.0 merged: 09 INVESTIGATE and 11 DISAPPROVE (2.0: ACCUSE), 10 DEMAND (2.0:
+REQUEST), 19 FIGHT (2.0: ASSAULT). CAMEO 02 APPEAL, which the table drops, is DEMAND: the
+codebook defines that category as "all requests, demands, and orders". CAMEO 01 (public
+statements) is no event type: such rows are ``OTHER``, and so are patterns coded ``---``
+(the dictionary's "this phrase is not an event"). The 2021 CAMEO2PLOVER table is read to
+report where its 3- and 4-digit choices differ (listed in the output's header).
 """
 
 from __future__ import annotations
@@ -52,8 +51,6 @@ PREPOSITIONS = frozenset(
      "outside", "over", "since", "through", "throughout", "to", "toward", "towards", "under",
      "until", "upon", "with", "within", "without"}
 )  # fmt: skip
-#: CAMEO 2-digit cue category -> type, where the 2021 table gives none (see module doc).
-CUE_FALLBACK = {"01": "OTHER", "02": "DEMAND"}
 #: Sector codes of the agents dictionary -> a readable sector (CAMEO actor codebook, ch. 2).
 SECTORS = {
     "GOV": "government", "MIL": "military", "REB": "rebels", "CRM": "criminal",
@@ -100,14 +97,40 @@ def read_cameo2plover(path: Path) -> dict[str, Plover]:
     return table
 
 
-def plover_type(code: str | None, table: dict[str, Plover]) -> str | None:
-    """The type of a CAMEO code (longest known prefix); ``None`` for codes that are unknown."""
+#: The codebook's translation table (PLOVER_MANUAL.tex, "CAMEO to PLOVER translation"):
+#: CAMEO cue category -> PLOVER category, with the project's names for the categories that
+#: PLOVER 2.0 merged (see the module docstring). Its Note 2: "everything at the 3- and 4-digit
+#: level should simply be reduced to the 2-digit cue category and converted accordingly".
+CUE_CATEGORIES = {
+    "01": "OTHER", "02": "DEMAND", "03": "AGREE", "04": "CONSULT", "05": "SUPPORT",
+    "06": "COOPERATE", "07": "AID", "09": "INVESTIGATE", "10": "DEMAND", "11": "DISAPPROVE",
+    "12": "REJECT", "13": "THREATEN", "14": "PROTEST", "15": "MOBILIZE", "16": "SANCTION",
+    "17": "COERCE", "18": "ASSAULT", "19": "FIGHT", "20": "ASSAULT",
+}  # fmt: skip
+
+
+def plover_type(code: str | None, table: dict[str, Plover] | None = None) -> str | None:
+    """The type of a CAMEO code by its cue category (08 splits: 081-083 CONCEDE, 084-087
+    RETREAT, as the translation table says); ``None`` for codes that are unknown."""
     if code is None:
         return "OTHER"
-    for n in range(len(code), 1, -1):
-        if code[:n] in table:
-            return table[code[:n]].type
-    return CUE_FALLBACK.get(code[:2])
+    cue = code[:2]
+    if cue == "08":
+        return "CONCEDE" if code[:3] in {"080", "081", "082", "083"} else "RETREAT"
+    return CUE_CATEGORIES.get(cue)
+
+
+def table_differences(codes: set[str], table: dict[str, Plover]) -> list[str]:
+    """Codes the 2021 CAMEO2PLOVER table types otherwise than the cue-category reduction."""
+    out = []
+    for code in sorted(codes):
+        for n in range(len(code), 1, -1):
+            if code[:n] in table:
+                if table[code[:n]].type != plover_type(code):
+                    out.append(f"{code}: cue category {plover_type(code)}, "
+                               f"2021 table {table[code[:n]].type}")  # fmt: skip
+                break
+    return out
 
 
 def codebook_categories(path: Path) -> set[str]:
@@ -584,6 +607,8 @@ def main(argv: list[str] | None = None) -> int:
     rows, skipped = lexicon_rows(blocks, table)
     rows += noun_rows(blocks, table, synsets)
     notes = check(rows, codebook_categories(src / "plover" / "PLOVER_MANUAL.tex"))
+    codes = {r[4] for r in rows if r[4][:1].isdigit()}
+    differences = table_differences(codes, table)
     counts = Counter(r[3] for r in rows)
     header = (
         "# presslake PLOVER lexicon from the CAMEO verb dictionary. GENERATED by\n"
@@ -598,6 +623,10 @@ def main(argv: list[str] | None = None) -> int:
         "# More constraints win; among equals, the row written for the verb.\n"
         f"# {len(rows)} rows from {len(blocks)} verb blocks; types: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + "\n"
+        f"# {len(differences)} codes where the 2021 CAMEO2PLOVER table differs from the "
+        "codebook's cue-category reduction (the reduction is used): "
+        + ", ".join(d.split(":")[0] for d in differences)
         + "\n"
         f"# left out: {dict(skipped)}; codebook check ({len(notes)}; resolved in "
         "plover_additions.tsv):" + "".join(f"\n#   {note}" for note in notes) + "\n"

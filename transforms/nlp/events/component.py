@@ -27,7 +27,7 @@ from transforms.nlp.events.lexicon import (
     load_lexicon,
 )
 from transforms.nlp.events.modality import modality_of
-from transforms.nlp.events.plover import base_type, context_type
+from transforms.nlp.events.plover import base_type, context_type, one_sided
 from transforms.nlp.events.records import EventArgument, EventMention
 from transforms.nlp.events.scope import EventScope
 from transforms.nlp.events.triggers import _light_governor, is_noun_trigger, is_verb_trigger
@@ -95,7 +95,7 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
     frame = _verb_frame(ev, token)
     base = base_type(ev, token)
     modality = modality_of(ev, token)
-    event_type = context_type(ev, token, base, modality)
+    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
     if event_type == "DEMAND" and base != "DEMAND":
         speaker = token.head
         if token.dep_ == "ccomp" and speaker.lemma_.lower() in ev.lex.speech:
@@ -142,7 +142,7 @@ def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
     )
     if not frame.actors and not frame.targets and base == "OTHER" and light is None and (unlisted):
         return None
-    event_type = context_type(ev, token, base, modality)
+    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
     return _mention(ev, token, event_type, modality, frame, base=base,
                          governor=light)  # fmt: skip
 
@@ -199,8 +199,12 @@ def _mention(
         confidence += 0.1
     if token.pos_ == "NOUN":
         confidence -= 0.1
-    # The main event of the sentence first (PLOVER codes the main event of a sentence).
+    # The main event of the sentence first (PLOVER codes the main event of a sentence);
+    # "Negated events can be excluded from the final event dataset" (codebook, auxiliary
+    # modes): they come last.
     confidence -= 0.05 * min(_depth(ev, token), 4)
+    if modality == "negated":
+        confidence -= 0.3
     future = modality == "future" or any(t.future for t in times)
     return EventMention(
         trigger_start=token.idx,

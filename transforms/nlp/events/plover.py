@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from transforms.nlp.events.frames import agent_of
 from transforms.nlp.events.lexicon import Constraint, LexiconEntry
 from transforms.nlp.events.modality import _CONDITION_MARKS
 from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope
@@ -19,6 +20,11 @@ _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "
 
 _DEMAND_AUX = frozenset({"must"})
 _FORCE = frozenset({"ASSAULT", "FIGHT", "COERCE", "MOBILIZE"})
+#: Agent sectors of people outside the fighting (Phoenix agents; CAMEO actor codebook).
+_CIVILIAN_SECTORS = frozenset(
+    {"civilians", "refugees", "education", "health", "media", "religious", "labour",
+     "agriculture", "business", "people", "human rights", "ngo", "development"}
+)  # fmt: skip
 
 
 def discarded(ev: EventScope, token: Token) -> bool:
@@ -158,6 +164,27 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         return "THREATEN"
     if base == "RETREAT" and conditional:
         return "THREATEN"
+    if base in {"RETREAT", "CONCEDE"} and modality == "future":
+        # "Announcements of future retreats should be coded as CONCEDE"; future CONCEDE
+        # does not reduce to AGREE (codebook, CONCEDE and AGREE ambiguities).
+        return "CONCEDE"
     if base in _COOPERATIVE and modality == "future":
         return "AGREE"
+    return base
+
+
+def one_sided(ev: EventScope, token: Token, base: str, targets: list[Token]) -> str:
+    """FIGHT against people who do not fight back is ASSAULT: the codebook's one-sided
+    violence ("In one-sided violence, the perpetrator is coded as the actor and the victim
+    as the recipient"; mode targeted: "Targeted killings ... deliberate mass killings of
+    defenseless actors"). The victim is a named person or a civilian agent (civilians,
+    refugees, students, journalists, worshippers ...)."""
+    if base != "FIGHT":
+        return base
+    for target in targets:
+        if target.ent_type_ == "PERSON":
+            return "ASSAULT"
+        agent = agent_of(ev, target)
+        if agent is not None and agent.sector in _CIVILIAN_SECTORS:
+            return "ASSAULT"
     return base
