@@ -19,7 +19,7 @@ _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "
 
 
 _DEMAND_AUX = frozenset({"must"})
-_FORCE = frozenset({"ASSAULT", "FIGHT", "COERCE", "MOBILIZE"})
+_FORCE = frozenset({"ASSAULT", "FIGHT"})
 #: Agent sectors of people outside the fighting (Phoenix agents; CAMEO actor codebook).
 _CIVILIAN_SECTORS = frozenset(
     {"civilians", "refugees", "education", "health", "media", "religious", "labour",
@@ -69,6 +69,8 @@ class _Slots:
             p for h in list(heads) for c in ev.ctx.children(h, {"prep"})
             if c.lower_ == "of" for p in ev.ctx.children(c, {"pobj"})
         )  # fmt: skip
+        # the head and its compounds ("relief supplies" matches a RELIEF pattern)
+        heads.extend(c for h in list(heads) for c in ev.ctx.children(h, {"compound"}))
         self.objects = {h.lemma_.lower() for h in heads} | {h.lower_ for h in heads}
         self.xcomps = {c.lemma_.lower() for c in kids if c.dep_ == "xcomp"}
         self.mods = {c.lemma_.lower() for c in kids if c.dep_ in {"compound", "amod"}}
@@ -135,15 +137,22 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     """
     if base != "OTHER" and discarded(ev, token):
         return "OTHER"
-    if base == "AGREE" and any(
-        base_type(ev, comp) in _FORCE for comp in ev.ctx.children(token, {"xcomp"})
-    ):
-        # An intent to use force is a threat: the CAMEO dictionary's transformation
-        # "a (_ b ATTACK) WANT = a b 138" (PETRARCH2 CAMEO.2.0.txt).
-        return "THREATEN"
+    if base == "AGREE":
+        for comp in ev.ctx.children(token, {"xcomp"}):
+            inner = base_type(ev, comp)
+            if inner in _FORCE:
+                # An intent to use force is a threat: the CAMEO dictionary's transformation
+                # "a (_ b ATTACK) WANT = a b 138" (PETRARCH2 CAMEO.2.0.txt).
+                return "THREATEN"
+            if inner in _HOSTILE:
+                # "decided to expel": the intent is not cooperation; the act is coded.
+                return inner
     aux = {c.lower_ for c in ev.ctx.kids(token) if c.dep_ == "aux"}
     if aux & _DEMAND_AUX or ("should" in aux and token.head.lemma_.lower() in ev.lex.speech):
         return "DEMAND"
+    reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in ev.lex.speech
+    if modality == "hypothetical" and reported and "would" in aux:
+        modality = "future"  # "announced that troops would withdraw": future in the past
     if base == "OTHER" or modality not in {"future", "hypothetical"}:
         return base
     in_condition = any(
@@ -159,7 +168,6 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in ev.ctx.kids(c))
         for c in ev.ctx.kids(token)
     )
-    reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in ev.lex.speech
     if base in _HOSTILE and base != "THREATEN" and (conditional or reported):
         return "THREATEN"
     if base == "RETREAT" and conditional:

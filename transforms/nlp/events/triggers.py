@@ -51,8 +51,11 @@ def nominal_verbs(word: str) -> list[str]:
 
 
 def derived_verb(ev: EventScope, token: Token) -> str | None:
-    """The lexicon verb a noun nominalises ("invasion" -> "invade"), if any."""
+    """The lexicon verb a noun nominalises ("invasion" -> "invade"), if any; nouns that name
+    participants ("government", "settlement" as a place name) are not nominalisations."""
     word = token.lemma_.lower()
+    if token.ent_type_ or word in ev.lex.participant_nouns or word in ev.lex.agents:
+        return None
     for verb in nominal_verbs(word):
         if any(e.pos in {"VERB", "*"} for e in ev.lex.entries.get(verb, ())):
             return verb
