@@ -230,8 +230,9 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
         and not ev.ctx.children(verb, {"agent"})
     ):
         # "Sales fell", "the talks collapsed": the subject undergoes the change (PropBank
-        # Arg1 of unaccusative verbs; Levin 1993, 45.4-45.6).
-        frame.themes, frame.actors = frame.actors, []
+        # Arg1 of unaccusative verbs; Levin 1993, 45.4-45.6). It stays the actor too: the
+        # same verbs also take agents ("the company opened", "prices rose").
+        frame.themes = list(frame.actors)
         return frame
     participants = [o for o in objects if _is_participant(o, ev)]
     frame.themes = [o for o in objects if not _is_participant(o, ev)]
@@ -281,7 +282,7 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
         c
         for c in ev.ctx.kids(noun)
         if c.dep_ == "poss" or (c.dep_ in {"amod", "compound"} and c.ent_type_ in {
-            "NORP", "GPE"})
+            "NORP", "GPE", "ORG", "PERSON"})
     ]  # fmt: skip
     if not frame.actors and owners:
         frame.actors = [_relative_antecedent(o) for o in owners[:1]]
@@ -289,13 +290,21 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
         frame.actors = [
             p for p in _prep_objects(ev, noun, frozenset({"by"})) if _is_participant(p, ev)
         ]
-    if not frame.actors and noun.dep_ in _OBJECT_DEPS:
+    verb = noun.head
+    if verb.dep_ == "prep" and noun.dep_ == "pobj" and verb.lower_ in {"in", "into", "to",
+                                                                       "on"}:  # fmt: skip
+        verb = verb.head  # "took part in the talks", "agreed to the sale"
+    if not frame.actors and noun.dep_ in _OBJECT_DEPS | {"pobj"} and verb.pos_ == "VERB":
         # "Apple announced the acquisition", "GM began its restructuring": the subject of a
-        # support, statement or aspectual verb is the noun's agent (NomBank support chains;
-        # Meyers et al. 2004).
-        verb = noun.head
+        # support, statement, aspectual or commitment verb is the noun's agent (NomBank
+        # support chains; Meyers et al. 2004).
         lemma = _lemma(verb)
-        if verb.pos_ == "VERB" and (lemma in ev.lex.speech or lemma in ev.lex.grammatical):
+        if (
+            lemma in ev.lex.speech
+            or lemma in ev.lex.grammatical
+            or lemma in ev.lex.commit
+            or lemma in ev.lex.light
+        ):
             frame.actors = [a for s in _subject(ev, verb) for a in _conjuncts(s)]
     preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
     frame.targets = [t for t in _prep_objects(ev, noun, preps) if _is_participant(t, ev)]
