@@ -182,7 +182,11 @@ def _mention(
         ("location", frame.locations),
     ):
         for head in heads:
-            add(role, *_arg_span(head, ev.ctx.kids), head)
+            start, end = _arg_span(head, ev.ctx.kids)
+            pronoun = frame.relatives.get(head.i) if role == "actor" else None
+            if pronoun is not None:
+                end = max(end, pronoun.idx + len(pronoun))
+            add(role, start, end, head)
     for start, end in frame.counts:
         add("count", start, end)
     times = _times(ev, token)

@@ -140,6 +140,9 @@ class _Frame:
     themes: list[Token] = field(default_factory=list)
     locations: list[Token] = field(default_factory=list)
     counts: list[tuple[int, int]] = field(default_factory=list)
+    #: Antecedent index -> the relative pronoun that stands for it in the trigger's clause
+    #: ("Apple, which makes the iPod": the actor span runs from "Apple" to "which").
+    relatives: dict[int, Token] = field(default_factory=dict)
 
 
 def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
@@ -214,6 +217,11 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
     for actor in _subject(ev, verb):
         frame.actors.extend(_conjuncts(actor))
     frame.actors = [a for a in frame.actors if a.lower_ not in _RELATIVE_PRONOUNS]
+    for pronoun in ev.ctx.children(verb, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"agent"}):
+        if pronoun.lower_ in _RELATIVE_PRONOUNS:
+            antecedent = _relative_antecedent(pronoun)
+            if antecedent is not pronoun and 0 < pronoun.i - antecedent.i <= 4:
+                frame.relatives[antecedent.i] = pronoun
     passive = ev.ctx.children(verb, _PASSIVE_SUBJECT_DEPS)
     objects = [o for obj in ev.ctx.children(verb, _OBJECT_DEPS) for o in _conjuncts(obj)]
     if passive:
