@@ -189,6 +189,9 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
         objects = ev.ctx.children(head, _OBJECT_DEPS)
         if objects:
             return objects
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head != head:
+        # "X is likely to buy", "X was able to close": the subject of the copula.
+        return _subject(ev, head.head, seen=seen + 1)
     if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and head.pos_ in {
         "VERB",
         "AUX",
@@ -312,7 +315,9 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
             or lemma in ev.lex.grammatical
             or lemma in ev.lex.commit
             or lemma in ev.lex.light
-        ):
+            or (noun.dep_ in _OBJECT_DEPS and lemma not in ev.lex.request
+                and lemma not in ev.lex.negative)
+        ):  # fmt: skip
             frame.actors = [a for s in _subject(ev, verb) for a in _conjuncts(s)]
     preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
     frame.targets = [t for t in _prep_objects(ev, noun, preps) if _is_participant(t, ev)]
