@@ -74,7 +74,7 @@ def is_verb_trigger(ev: EventScope, token: Token) -> bool:
     if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass", "compound"}:
         return False
     lemma = _lemma(token)
-    if lemma in ev.lex.speech or lemma in ev.lex.grammatical:
+    if lemma in ev.lex.grammatical:
         return False
     if lemma in ev.lex.light and _eventive_object(ev, token) is not None:
         return False
