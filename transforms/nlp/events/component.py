@@ -47,25 +47,45 @@ def _depth(ev: EventScope, token: Token) -> int:
 
 
 def _times(ev: EventScope, token: Token) -> tuple[TimexSpan, ...]:
-    """Time expressions whose nearest governing verb is ``token`` (its own clause)."""
-    return tuple(ev.governed.get(token.i, ()))
+    """Time expressions whose nearest governing verb is ``token`` (its own clause); a
+    coordinated verb without one shares its first conjunct's ("cut prices and unveiled the
+    phone on Tuesday")."""
+    own = ev.governed.get(token.i)
+    if own:
+        return tuple(own)
+    if token.dep_ == "conj" and token.pos_ == "VERB":
+        first = token.head
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head
+        if first.pos_ == "VERB" and not ev.ctx.children(token, {"nsubj", "nsubjpass"}):
+            return tuple(ev.governed.get(first.i, ()))
+    return ()
 
 
-def governed_times(ctx: DocContext) -> dict[int, list[TimexSpan]]:
-    """Map each time expression to the nearest verb above it (one walk per timex)."""
+def governed_times(ctx: DocContext, lex: EventLexicon) -> dict[int, list[TimexSpan]]:
+    """Map each time expression to the trigger it modifies: the nearest verb above it, or an
+    eventive noun it modifies directly ("the meeting on Tuesday", "last week's talks"); one
+    walk per timex."""
     doc = ctx.doc
     by_token = ctx.timex_by_token
     governed: dict[int, list[TimexSpan]] = {}
+    scope = EventScope(ctx, lex)
     for timex in dict.fromkeys(by_token.values()):
         span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
         if span is None:
             continue
         current = span.root
-        for _ in range(40):
+        for step in range(40):
             if current.head == current:
                 break
-            current = current.head
-            if current.pos_ in {"VERB", "AUX"} and current.i not in by_token:
+            previous, current = current, current.head
+            if current.i in by_token:
+                continue
+            if current.pos_ in {"VERB", "AUX"}:
+                governed.setdefault(current.i, []).append(timex)
+                break
+            direct = step == 0 or (step == 1 and previous.dep_ == "prep")
+            if current.pos_ == "NOUN" and direct and is_noun_trigger(scope, current):
                 governed.setdefault(current.i, []).append(timex)
                 break
     return governed
@@ -75,7 +95,7 @@ def find_events(ctx: DocContext, lex: EventLexicon) -> list[EventMention]:
     """All event mentions of the context's Doc, left to right."""
     doc = ctx.doc
     by_token = ctx.timex_by_token
-    ev = EventScope(ctx, lex, governed_times(ctx))
+    ev = EventScope(ctx, lex, governed_times(ctx, lex))
     mentions: list[EventMention] = []
     # Only verbs and nouns can be triggers: test the POS array, not a Token per word.
     for i, pos in enumerate(ctx.ids(POS)):

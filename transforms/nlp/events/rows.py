@@ -23,9 +23,12 @@ def event_date(
 ) -> tuple[date | None, str | None, str | None]:
     """``(event_date, date_text, date_precision)`` of ``mention`` resolved against ``anchor``.
 
-    The first attached expression that names a date (not a duration or a vague "recently")
-    gives the date; coordinated ones ("in 2018 and 2019") share one ``date_text``, and a
-    preposition that changes the meaning ("since May") stays in it.
+    The first expression the syntax attaches to the trigger (its clause, a modifier of the
+    noun) that names a date gives the date; coordinated ones ("in 2018 and 2019") share one
+    ``date_text``, and a preposition that changes the meaning ("since May") stays in it.
+    Without one, or when the expression names a period rather than a day ("this month",
+    "last year"; kept in ``date_text``), the event carries its document's date with precision
+    ``published``.
     """
     probe = anchor or date(2000, 6, 15)
     dated = [
@@ -35,7 +38,7 @@ def event_date(
         and value.date is not None
     ]
     if not dated:
-        return None, None, None
+        return (anchor, None, PUBLISHED) if anchor else (None, None, None)
     text = doc_text(doc) if text is None else text
     first = dated[0]
     start, end = first.start_char, first.end_char
@@ -51,8 +54,18 @@ def event_date(
     resolved = resolve_time(first.text, anchor, future=first.future) if anchor else None
     date_text = text[start:end]
     if resolved is None or resolved.date is None:
-        return None, date_text, None
+        return (anchor, date_text, PUBLISHED) if anchor else (None, date_text, None)
+    if anchor is not None and resolved.precision not in _DAY_OR_FINER:
+        # "this month", "last year": a period, not a day. Measured on MEANTIME dev against
+        # putting every event on its document's date, only day expressions win; the event
+        # keeps the words in date_text and shows its document's day.
+        return anchor, date_text, PUBLISHED
     return resolved.date, date_text, resolved.precision
+
+
+#: ``date_precision`` of an event dated by its document's publication day.
+PUBLISHED = "published"
+_DAY_OR_FINER = frozenset({"day", "hour", "minute", "second", "time"})
 
 
 def extract_events(
