@@ -26,9 +26,9 @@ def event_date(
     The first expression the syntax attaches to the trigger (its clause, a modifier of the
     noun) that names a date gives the date; coordinated ones ("in 2018 and 2019") share one
     ``date_text``, and a preposition that changes the meaning ("since May") stays in it.
-    Without one, or when the expression names a period rather than a day ("this month",
-    "last year"; kept in ``date_text``), the event carries its document's date with precision
-    ``published``.
+    Without one, or when the expression names a period around the publication rather than a
+    day ("this month", "last year"; kept in ``date_text``), the event carries its document's
+    date with precision ``published``.
     """
     probe = anchor or date(2000, 6, 15)
     dated = [
@@ -55,10 +55,15 @@ def event_date(
     date_text = text[start:end]
     if resolved is None or resolved.date is None:
         return (anchor, date_text, PUBLISHED) if anchor else (None, date_text, None)
-    if anchor is not None and resolved.precision not in _DAY_OR_FINER:
-        # "this month", "last year": a period, not a day. Measured on MEANTIME dev against
-        # putting every event on its document's date, only day expressions win; the event
-        # keeps the words in date_text and shows its document's day.
+    if (
+        anchor is not None
+        and resolved.precision not in _DAY_OR_FINER
+        and abs((resolved.date - anchor).days) < _DISTANT_DAYS
+    ):
+        # "this month", "last year": a period around the publication, not a day. Measured on
+        # MEANTIME dev against putting every event on its document's date, only day
+        # expressions win there; the event keeps the words in date_text and shows its
+        # document's day. A distant period ("in 2018" in a 2024 article) is kept.
         return anchor, date_text, PUBLISHED
     return resolved.date, date_text, resolved.precision
 
@@ -66,6 +71,8 @@ def event_date(
 #: ``date_precision`` of an event dated by its document's publication day.
 PUBLISHED = "published"
 _DAY_OR_FINER = frozenset({"day", "hour", "minute", "second", "time"})
+#: A period starting this many days or more from the publication day is kept as the date.
+_DISTANT_DAYS = 730
 
 
 def extract_events(
