@@ -483,6 +483,14 @@ def report(evaluation: Evaluation) -> str:
                 f"{scores.target_ok / scores.target_n if scores.target_n else 0.0:.3f}"
                 f" (of {scores.target_n})",
             ]
+            per_type: dict[str, list[int]] = {}
+            for (gold, got), count in scores.confusion.items():
+                per_type.setdefault(gold, [0, 0])[1] += count
+                per_type[gold][0] += count if gold == got else 0
+            lines.append(
+                "    by gold type: "
+                + ", ".join(f"{t} {ok}/{n}" for t, (ok, n) in sorted(per_type.items()))
+            )
             errors = [(k, v) for k, v in scores.confusion.most_common() if k[0] != k[1]][:8]
             if errors:
                 lines.append(

@@ -90,6 +90,10 @@ def is_noun_trigger(ev: EventScope, token: Token) -> bool:
     ):
         return False
     lemma = token.lemma_.lower()
+    if lemma in ev.lex.participant_nouns or (
+        lemma not in ev.lex.eventive_nouns and lemma in ev.lex.agents
+    ):
+        return False  # "forces", "troops", "police": who acts, not what happens
     return (
         lemma in ev.lex.eventive_nouns
         or lemma in ev.lex.typed_nouns
