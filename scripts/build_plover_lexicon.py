@@ -322,7 +322,7 @@ def read_blocks(path: Path) -> tuple[list[Block], dict[str, list[str]]]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        header = re.match(r"^---\s+(\S+)\s+(\[[^\]]*\])\s+---", line)
+        header = re.match(r"^---\s+(\S+)\s+(\[[^\]]*\])", line)  # "[120]---" occurs
         if header:
             blocks.append(Block(header.group(1), _code(header.group(2)), [], []))
             continue

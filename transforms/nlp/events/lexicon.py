@@ -318,7 +318,8 @@ def _load_v2(
         for word in words_cell.split("|"):
             lemma, _, particle = word.partition("_")
             full = "&".join(filter(None, [f"prt={particle}" if particle else "", pattern]))
-            rank = (1, 0 if written_for in {lemma, word} else 1)
+            own = written_for.replace("ise", "ize") in {lemma.replace("ise", "ize"), word}
+            rank = (1, 0 if own else 1)
             entry = _entry(table, row, (lemma, pos, full, event_type), sets, rank=rank)
             if (lemma, pos, entry.constraints) not in overridden:
                 entries.setdefault(lemma, []).append(entry)
