@@ -122,6 +122,17 @@ def owner_of(ev: EventScope, token: Token) -> Token | None:
     return None
 
 
+def _named_apposition(ev: EventScope, token: Token) -> Token:
+    """The name a description is in apposition with: "the carmaker, General Motors, said":
+    General Motors (a name identifies the actor better than a description)."""
+    if token.pos_ != "NOUN":
+        return token
+    for child in ev.ctx.children(token, {"appos"}):
+        if child.pos_ == "PROPN" or child.ent_type_ in _ENTITY_LABELS:
+            return child
+    return token
+
+
 def _relative_antecedent(token: Token) -> Token:
     """The noun a relative pronoun stands for ("systems ... that can reach")."""
     if token.lower_ in _RELATIVE_PRONOUNS:
@@ -219,7 +230,8 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
     frame = _Frame()
     for actor in _subject(ev, verb):
         frame.actors.extend(_conjuncts(actor))
-    frame.actors = [a for a in frame.actors if a.lower_ not in _RELATIVE_PRONOUNS]
+    frame.actors = [_named_apposition(ev, a) for a in frame.actors if a.lower_ not in
+                    _RELATIVE_PRONOUNS]  # fmt: skip
     for pronoun in ev.ctx.children(verb, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"agent"}):
         if pronoun.lower_ in _RELATIVE_PRONOUNS:
             antecedent = _relative_antecedent(pronoun)

@@ -81,8 +81,9 @@ class LexiconEntry:
     """One lexicon row: ``lemma`` (``pos``) under the ``constraints`` means ``event_type``.
 
     Attributes:
-        rank: Sort key among the rows of a lemma: more constraints first, then additions,
-            then rows written for this lemma.
+        rank: Sort key among the rows of a lemma: more specific constraints first (a
+            constraint on a word counts twice, ``pp=PREP:*`` once), then additions, then rows
+            written for this lemma.
     """
 
     lemma: str
@@ -242,7 +243,10 @@ def _entry(
         constraints = parse_pattern(pattern, sets)
     except ValueError as error:
         raise table.error(row, str(error)) from None
-    return LexiconEntry(lemma, pos, constraints, event_type, (-len(constraints), *rank))
+    # a constraint on a word counts twice, a bare "pp=to:*" once
+    weight = sum(1 if kind == "pp" and all(v.endswith(":*") for v in values) else 2
+                 for kind, values in constraints)  # fmt: skip
+    return LexiconEntry(lemma, pos, constraints, event_type, (-weight, *rank))
 
 
 def _build(
