@@ -63,9 +63,9 @@ def _times(ev: EventScope, token: Token) -> tuple[TimexSpan, ...]:
 
 
 def governed_times(ctx: DocContext, lex: EventLexicon) -> dict[int, list[TimexSpan]]:
-    """Map each time expression to the trigger it modifies: the nearest verb above it, or an
-    eventive noun it modifies directly ("the meeting on Tuesday", "last week's talks"); one
-    walk per timex."""
+    """Map each time expression to the triggers it modifies: the nearest verb above it, and an
+    eventive noun it modifies directly on the way ("the meeting on Tuesday", "last week's
+    talks"); one walk per timex."""
     doc = ctx.doc
     by_token = ctx.timex_by_token
     governed: dict[int, list[TimexSpan]] = {}
@@ -86,8 +86,9 @@ def governed_times(ctx: DocContext, lex: EventLexicon) -> dict[int, list[TimexSp
                 break
             direct = step == 0 or (step == 1 and previous.dep_ == "prep")
             if current.pos_ == "NOUN" and direct and is_noun_trigger(scope, current):
+                # the noun's own time; the clause's verb above keeps it too ("At a
+                # conference on Friday, Kim condemned ...")
                 governed.setdefault(current.i, []).append(timex)
-                break
     return governed
 
 
