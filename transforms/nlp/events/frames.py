@@ -335,7 +335,9 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
     frame.targets = [t for t in _prep_objects(ev, noun, preps) if _is_participant(t, ev)]
     # "the launch of the iPod", "the sale of its stake": what the event acts on.
     frame.themes = [
-        t for t in _prep_objects(ev, noun, frozenset({"of"})) if not _is_participant(t, ev)
+        t
+        for t in _prep_objects(ev, noun, frozenset({"of"}) | _TARGET_PREPS - {"with"})
+        if not _is_participant(t, ev)
     ]
     if light_verb is not None and not frame.targets:
         frame.targets = [
