@@ -18,10 +18,15 @@ lexicons a pipeline actually uses.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
+
+from spacy.util import registry
+
+_F = TypeVar("_F", bound=Callable[..., object])
 
 #: The packaged lexicons (``[paths] lexicons`` in ``config.cfg`` when it is empty).
 DATA_DIR = Path(str(resources.files("transforms") / "data"))
@@ -191,6 +196,32 @@ def read_word_classes(path: str | Path, *, known: Iterable[str]) -> WordClasses:
     return WordClasses(
         table.source, allowed, {name: frozenset(words) for name, words in classes.items()}
     )
+
+
+def file_stamp(path: str | Path) -> tuple[int, int]:
+    """``(mtime_ns, size)`` of a file, or of every file of a directory summed up; ``(0, 0)``
+    when it is missing. Lexicon loads are cached per path and stamp, so an edited file is
+    read again."""
+    target = Path(path)
+    try:
+        if target.is_dir():
+            stats = [p.stat() for p in sorted(target.iterdir()) if p.is_file()]
+            return (sum(s.st_mtime_ns for s in stats), sum(s.st_size for s in stats))
+        stat = target.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def register_lexicon(name: str) -> Callable[[_F], _F]:
+    """Register a function that reads a lexicon in ``spacy.registry.misc`` as ``name``, so
+    that a pipeline config names it with ``@misc = "<name>"`` and gives its paths."""
+
+    def decorate(func: _F) -> _F:
+        registry.misc.register(name, func=func)
+        return func
+
+    return decorate
 
 
 def lexicon_path(path: str | Path | None, default: str) -> Path:

@@ -105,23 +105,27 @@ def pipeline_version(model: str = DEFAULT_MODEL, *, config_path: Path | None = N
     Raises:
         LexiconError: when a lexicon the config names is missing or malformed.
     """
-    return _pipeline_version(model, str(config_path or CONFIG_PATH))
+    path = Path(config_path or CONFIG_PATH)
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(path.read_bytes())
+    digest.update(model.encode())
+    digest.update((spacy.util.get_package_version(model) or "").encode())
+    digest.update(_package_digest().encode())
+    for source in lexicon_sources(load_config(model, config_path=path)):
+        digest.update(source.digest.encode())
+    return "p" + digest.hexdigest()
 
 
 @cache
-def _pipeline_version(model: str, config_path: str) -> str:
+def _package_digest() -> str:
+    """Digest of the transforms' code and packaged data (they do not change in a process)."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(Path(config_path).read_bytes())
-    digest.update(model.encode())
-    digest.update((spacy.util.get_package_version(model) or "").encode())
     package_dir = Path(str(resources.files("transforms")))
     for path in sorted(package_dir.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".cfg", ".tsv", ".json", ".jsonl", ".txt"}:
             digest.update(str(path.relative_to(package_dir)).encode())
             digest.update(path.read_bytes())
-    for source in lexicon_sources(load_config(model, config_path=Path(config_path))):
-        digest.update(source.digest.encode())
-    return "p" + digest.hexdigest()
+    return digest.hexdigest()
 
 
 def lexicon_sources(config: Config) -> list[LexiconSource]:

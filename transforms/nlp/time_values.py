@@ -33,10 +33,12 @@ _CALENDAR_CLASSES = (
     "past",
     "future",
     "leading",
+    "quarter",
+    "day_offset",
 )
 #: Classes whose rows carry a value (a number or a TIMEX3 code).
 _VALUED = {"month": int, "weekday": int, "number": int, "unit": str, "season": str,
-           "part_of_day": str}  # fmt: skip
+           "part_of_day": str, "quarter": int, "day_offset": int}  # fmt: skip
 
 
 def _read_calendar() -> dict[str, list[tuple[str, str]]]:
@@ -54,7 +56,7 @@ def _read_calendar() -> dict[str, list[tuple[str, str]]]:
             raise table.error(
                 row, f"class {name!r} {'needs' if name in _VALUED else 'takes no'} value"
             )
-        if _VALUED.get(name) is int and not value.isdigit():
+        if _VALUED.get(name) is int and not value.removeprefix("-").isdigit():
             raise table.error(row, f"value {value!r} is not a number")
         out[name].append((word, value))
     return out
@@ -72,64 +74,49 @@ PRESENT_WORDS = frozenset(w for w, _ in _CALENDAR["present"])
 PAST_WORDS = frozenset(w for w, _ in _CALENDAR["past"])
 FUTURE_WORDS = frozenset(w for w, _ in _CALENDAR["future"])
 _LEADING_WORDS = frozenset(w for w, _ in _CALENDAR["leading"])
-
+QUARTERS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["quarter"]}
+DAY_OFFSETS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["day_offset"]}
 
 _ORD = r"(?:st|nd|rd|th)?"
-
 
 #: Month names and abbreviations as a regex alternation, longest first.
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-
 _RE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
 
 _RE_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")
 
-
 _RE_MDY = re.compile(rf"^({MONTH_PATTERN})\.?\s+(\d{{1,2}}){_ORD}(?:\s*,?\s*(\d{{4}}))?$")
-
 
 _RE_DMY = re.compile(rf"^(\d{{1,2}}){_ORD}\s+(?:of\s+)?({MONTH_PATTERN})\.?(?:\s*,?\s*(\d{{4}}))?$")
 
-
 _RE_MY = re.compile(rf"^({MONTH_PATTERN})\.?\s*,?\s*(?:of\s+)?(\d{{4}})$")
-
 
 _RE_MONTH = re.compile(rf"^(?:(last|next|this|past|early|late|mid|mid-)\s*)?({MONTH_PATTERN})\.?$")
 
-
 _RE_YEAR = re.compile(r"^(?:(?:early|late|mid|mid-|the year|fiscal|year)\s*)?(\d{4})$")
-
 
 _RE_SHORT_YEAR = re.compile(r"^'(\d{2})$")
 
-
 _RE_DECADE = re.compile(r"^(?:early|late|mid|mid-)?\s*(?:(\d{2})(\d)0|'?(\d)0)'?s$")
-
 
 _RE_QUARTER = re.compile(
     r"^(first|second|third|fourth|final|last|1st|2nd|3rd|4th|q1|q2|q3|q4)[\s-]*(?:fiscal\s+)?"
     r"(?:quarter)?(?:\s+of\s+(.+))?$"
 )
 
-
 _RE_HALF = re.compile(r"^(first|second|1st|2nd)\s+half(?:\s+of\s+(.+))?$")
-
 
 _RE_TIME = re.compile(
     r"^(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*(?:\(?\s*(utc|gmt|et|est|edt|pt|"
     r"pst|pdt)[^)]*\)?)?\s*(.*)$"
 )
 
-
 _RE_AGO = re.compile(
     r"^(\S+(?:\s+and\s+a\s+half)?)\s+(\w+?)s?\s+(ago|earlier|before|later|from now)$"
 )
 
-
 _RE_IN_N = re.compile(r"^(?:in|within)\s+(\S+)\s+(\w+?)s?$")
-
 
 _RE_DURATION = re.compile(
     r"^(?:(?:more than|less than|over|nearly|almost|about|around|at least|roughly|some|"
@@ -137,7 +124,6 @@ _RE_DURATION = re.compile(
     r"last|next|first)\s+)*(\S+?)(?:\s+straight|\s+consecutive|\s+full|\s+more|\s+long)?"
     r"[\s-]+(year|month|week|day|hour|minute|second|decade|centur(?:y|ie))s?(?:[\s-]+(?:long|old))?$"
 )
-
 
 _RE_RELATIVE_UNIT = re.compile(
     r"^(last|this|next|past|previous|coming|current|following|same|that|the)\s+"
@@ -521,11 +507,9 @@ def _bare_month(mod: str, month: int, anchor: date | None, *, future: bool) -> T
 
 
 def _quarter(which: str, year_text: str | None, anchor: date | None) -> TimeValue | None:
-    numbers = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "third": 3,
-               "3rd": 3, "q3": 3, "fourth": 4, "4th": 4, "q4": 4, "final": 4}  # fmt: skip
     if which == "last" and year_text is None:
         return _relative_unit("last", "quarter", anchor) if anchor else None
-    quarter = numbers.get(which, 4)
+    quarter = QUARTERS.get(which, 4)
     year = _resolve_year_phrase(year_text or "this year", anchor)
     if year is None:
         return None
@@ -561,11 +545,7 @@ def _weekday_phrase(words: str, anchor: date | None, *, future: bool) -> TimeVal
 
 
 def _deictic(words: str, anchor: date | None) -> TimeValue | None:
-    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "overnight": 0,
-               "the day": 0, "the same day": 0, "day": 0, "that day": 0, "this day": 0,
-               "the day before": -1, "the day after": 1, "the previous day": -1,
-               "the next day": 1, "the following day": 1, "the day before yesterday": -2,
-               "the day after tomorrow": 2}  # fmt: skip
+    offsets = DAY_OFFSETS
     parts = {"this morning": "MO", "this afternoon": "AF", "this evening": "EV",
              "tonight": "NI", "last night": "NI", "this week's": ""}  # fmt: skip
     base = words.removesuffix("'s")

@@ -18,7 +18,6 @@ from transforms.nlp.entities.records import Mention
 #: Ids of words and tags as ``doc.to_array`` holds them (see ``DocContext.ids``).
 _THE = get_string_id("the")
 
-
 _NN = get_string_id("NN")
 
 

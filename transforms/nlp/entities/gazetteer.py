@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import spacy
-
 from transforms.nlp.entities.records import make_key, norm
 from transforms.nlp.lexicons import (
     DATA_DIR,
     LexiconError,
     LexiconSource,
     WordClasses,
+    file_stamp,
     read_table,
     read_text,
     read_word_classes,
+    register_lexicon,
 )
 
 #: The packaged gazetteer, under ``transforms/data/``.
@@ -93,11 +93,11 @@ def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
         LexiconError: naming the file and line of a malformed row.
     """
     path = Path(directory) if directory else DATA_DIR / PACKAGED
-    return _load_gazetteer(str(path))
+    return _load_gazetteer(str(path), file_stamp(path))
 
 
 @cache
-def _load_gazetteer(directory: str) -> Gazetteer:
+def _load_gazetteer(directory: str, stamp: object) -> Gazetteer:
     base = Path(directory)
     if not base.is_dir():
         raise LexiconError(directory, None, "gazetteer directory not found")
@@ -149,10 +149,10 @@ def _load_gazetteer(directory: str) -> Gazetteer:
     shorthands = read_table(base / "shorthands.tsv", columns=("context", "short", "country"))
     sources.append(shorthands.source)
     for row in shorthands.rows:
-        context, short, country = row.cells
-        target = gaz.names.get(norm(country))
+        context, short, country_name = row.cells
+        target = gaz.names.get(norm(country_name))
         if target is None:
-            raise shorthands.error(row, f"unknown country {country!r}")
+            raise shorthands.error(row, f"unknown country {country_name!r}")
         gaz.shorthands.setdefault(norm(short), []).append((context.lower(), target))
     titles = [cells[0] for cells in table("titles.tsv", ("title",))]
     gaz.titles = frozenset(word.lower() for t in titles for word in t.split())
@@ -167,7 +167,7 @@ def _load_gazetteer(directory: str) -> Gazetteer:
     return gaz
 
 
-@spacy.registry.misc(GAZETTEER_FUNCTION)
+@register_lexicon(GAZETTEER_FUNCTION)
 def gazetteer_v1(directory: str = "") -> Gazetteer:
     """The gazetteer of ``directory`` (empty: the packaged ``transforms/data/entities``).
 

@@ -26,9 +26,7 @@ _LABEL_PREFERENCE = (
     "LANGUAGE",
 )
 
-
 _DETERMINERS = frozenset({"the", "a", "an"})
-
 
 _ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "&", "de", "on", "in"})
 

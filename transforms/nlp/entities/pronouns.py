@@ -15,18 +15,13 @@ from transforms.nlp.entities.records import Mention
 
 _MALE = frozenset({"he", "him", "his", "himself"})
 
-
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
-
 
 _NEUTER = frozenset({"it", "its", "itself"})
 
-
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
-
 _PLURAL_TAGS = frozenset({get_string_id("NNS"), get_string_id("NNPS")})
-
 
 _PRONOUN_TAGS = frozenset({get_string_id("PRP"), get_string_id("PRP$")})
 

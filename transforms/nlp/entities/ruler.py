@@ -16,12 +16,9 @@ from transforms.nlp.entities.records import norm
 #: Labels whose spans never end or start with a bare number ("Durham 114" -> "Durham").
 _NO_NUMBER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 
-
 _DETERMINERS = frozenset({"the", "a", "an"})
 
-
 _QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»", "`", "``", "''"})
-
 
 _DASHES = frozenset({"-", "--", "—", "–"})
 

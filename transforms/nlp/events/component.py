@@ -10,15 +10,15 @@ from spacy.tokens import Doc, Token
 
 from transforms.nlp.context import DocContext, doc_context
 from transforms.nlp.events.frames import (
-    _arg_span,
-    _conjuncts,
-    _drop_self_targets,
-    _Frame,
-    _noun_frame,
-    _subject,
-    _verb_frame,
+    Frame,
+    actor_heads,
     agent_of,
+    arg_span,
+    conjuncts,
+    drop_self_targets,
+    noun_frame,
     owner_of,
+    verb_frame,
 )
 from transforms.nlp.events.lexicon import (
     LEXICON_FUNCTION,
@@ -30,7 +30,7 @@ from transforms.nlp.events.modality import modality_of
 from transforms.nlp.events.plover import base_type, context_type, one_sided
 from transforms.nlp.events.records import EventArgument, EventMention
 from transforms.nlp.events.scope import EventScope
-from transforms.nlp.events.triggers import _light_governor, is_noun_trigger, is_verb_trigger
+from transforms.nlp.events.triggers import is_noun_trigger, is_verb_trigger, light_governor
 from transforms.nlp.time_values import TimexSpan
 
 
@@ -113,7 +113,7 @@ def find_events(ctx: DocContext, lex: EventLexicon) -> list[EventMention]:
 
 
 def _verb_event(ev: EventScope, token: Token) -> EventMention:
-    frame = _verb_frame(ev, token)
+    frame = verb_frame(ev, token)
     base = base_type(ev, token)
     modality = modality_of(ev, token)
     event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
@@ -121,7 +121,7 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
         speaker = token.head
         if token.dep_ == "ccomp" and speaker.lemma_.lower() in ev.lex.speech:
             frame.targets = list(frame.actors)
-            frame.actors = [a for s in _subject(ev, speaker) for a in _conjuncts(s)]
+            frame.actors = [a for s in actor_heads(ev, speaker) for a in conjuncts(s)]
         modality = "requested"
     if event_type == "THREATEN" and base == "THREATEN":
         comps = ev.ctx.children(token, {"xcomp"})
@@ -129,17 +129,17 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
             if modality_of(ev, comp) == "hypothetical":
                 modality = "hypothetical"
             if not frame.targets:
-                comp_frame = _verb_frame(ev, comp)
+                comp_frame = verb_frame(ev, comp)
                 frame.targets = comp_frame.targets
     if not frame.targets and frame.themes and base in {"AGREE", "REJECT", "REQUEST"}:
         frame.targets = []
-    _drop_self_targets(ev, token, frame)
+    drop_self_targets(ev, token, frame)
     return _mention(ev, token, event_type, modality, frame, base=base)
 
 
 def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
-    light = _light_governor(ev, token)
-    frame = _noun_frame(ev, token, light)
+    light = light_governor(ev, token)
+    frame = noun_frame(ev, token, light)
     base = base_type(ev, token)
     modality = modality_of(ev, token)
     if light is not None and modality == "asserted":
@@ -154,9 +154,9 @@ def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
         caller = head.head
         modality = "requested"
         if not frame.actors:
-            caller_frame = _noun_frame(ev, caller, _light_governor(ev, caller))
+            caller_frame = noun_frame(ev, caller, light_governor(ev, caller))
             if caller.pos_ == "VERB":
-                caller_frame = _verb_frame(ev, caller)
+                caller_frame = verb_frame(ev, caller)
             frame.actors = caller_frame.actors
     unlisted = token.lemma_.lower() not in ev.lex.eventive_nouns and (
         token.lower_ not in ev.lex.eventive_nouns
@@ -173,7 +173,7 @@ def _mention(
     token: Token,
     event_type: str,
     modality: str,
-    frame: _Frame,
+    frame: Frame,
     *,
     base: str,
     governor: Token | None = None,
@@ -203,7 +203,7 @@ def _mention(
         ("location", frame.locations),
     ):
         for head in heads:
-            start, end = _arg_span(head, ev.ctx.kids)
+            start, end = arg_span(head, ev.ctx.kids)
             pronoun = frame.relatives.get(head.i) if role == "actor" else None
             if pronoun is not None:
                 end = max(end, pronoun.idx + len(pronoun))

@@ -15,11 +15,11 @@ from spacy.tokens import Token
 
 from transforms.nlp.events.lexicon import Agent
 from transforms.nlp.events.scope import (
-    _OBJECT_DEPS,
-    _PASSIVE_SUBJECT_DEPS,
-    _SUBJECT_DEPS,
+    OBJECT_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    SUBJECT_DEPS,
     EventScope,
-    _lemma,
+    lemma_of,
 )
 
 _TARGET_PREPS = frozenset({"against", "on", "toward", "towards", "with", "at", "into", "upon"})
@@ -43,12 +43,12 @@ _TIME_LABELS = frozenset({"DATE", "TIME"})
 _RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 
 
-def _conjuncts(token: Token) -> list[Token]:
+def conjuncts(token: Token) -> list[Token]:
     """``token`` and the tokens coordinated with it ("Washington and Seoul")."""
     return [token, *token.conjuncts] if token.dep_ != "conj" else [token]
 
 
-def _arg_span(token: Token, kids: Callable[[Token], Sequence[Token]]) -> tuple[int, int]:
+def arg_span(token: Token, kids: Callable[[Token], Sequence[Token]]) -> tuple[int, int]:
     """Character range of the phrase headed by ``token``, without clauses or conjuncts."""
     lo, hi = token.i, token.i
     stack = [token]
@@ -145,7 +145,7 @@ def _relative_antecedent(token: Token) -> Token:
 
 
 @dataclass
-class _Frame:
+class Frame:
     actors: list[Token] = field(default_factory=list)
     targets: list[Token] = field(default_factory=list)
     themes: list[Token] = field(default_factory=list)
@@ -156,11 +156,11 @@ class _Frame:
     relatives: dict[int, Token] = field(default_factory=dict)
 
 
-def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
+def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     """Actor heads of ``verb``: its subject, else the subject it inherits."""
     if seen > 6:
         return []
-    passive = ev.ctx.children(verb, _PASSIVE_SUBJECT_DEPS)
+    passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
     if passive:
         agents = [
             pobj
@@ -168,7 +168,7 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
             for pobj in ev.ctx.children(agent, {"pobj"})
         ]
         return [_relative_antecedent(a) for a in agents]
-    subjects = ev.ctx.children(verb, _SUBJECT_DEPS)
+    subjects = ev.ctx.children(verb, SUBJECT_DEPS)
     if subjects:
         return [_relative_antecedent(s) for s in subjects if s.pos_ != "SCONJ"]
     if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}:
@@ -187,33 +187,33 @@ def _subject(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
             if head.dep_ == "pobj":
                 clause = clause.head
             if clause.pos_ in {"VERB", "AUX"} and clause != head:
-                return _subject(ev, clause, seen=seen + 1)
+                return actor_heads(ev, clause, seen=seen + 1)
             return []
         # "a statement warning the North": the one who issued the statement.
-        if head.dep_ in _OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(head, ev):
-            return _subject(ev, head.head, seen=seen + 1)
+        if head.dep_ in OBJECT_DEPS and head.head.pos_ == "VERB" and not _is_participant(head, ev):
+            return actor_heads(ev, head.head, seen=seen + 1)
         return [head]
     head = verb.head
     if head == verb:
         return []
-    if verb.dep_ == "xcomp" and _lemma(head) in ev.lex.object_control:
-        objects = ev.ctx.children(head, _OBJECT_DEPS)
+    if verb.dep_ == "xcomp" and lemma_of(head) in ev.lex.object_control:
+        objects = ev.ctx.children(head, OBJECT_DEPS)
         if objects:
             return objects
     if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head != head:
         # "X is likely to buy", "X was able to close": the subject of the copula.
-        return _subject(ev, head.head, seen=seen + 1)
+        return actor_heads(ev, head.head, seen=seen + 1)
     if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and head.pos_ in {
         "VERB",
         "AUX",
     }:
         if verb.dep_ == "ccomp":
             return []
-        return _subject(ev, head, seen=seen + 1)
+        return actor_heads(ev, head, seen=seen + 1)
     if verb.dep_ == "pcomp":
         for ancestor in head.ancestors:
             if ancestor.pos_ in {"VERB", "AUX"}:
-                return _subject(ev, ancestor, seen=seen + 1)
+                return actor_heads(ev, ancestor, seen=seen + 1)
     return []
 
 
@@ -222,25 +222,25 @@ def _prep_objects(ev: EventScope, token: Token, preps: frozenset[str]) -> list[T
     for child in ev.ctx.kids(token):
         if child.dep_ == "prep" and child.lower_ in preps:
             for pobj in ev.ctx.children(child, {"pobj"}):
-                found.extend(p for p in _conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS)
+                found.extend(p for p in conjuncts(pobj) if p.ent_type_ not in _TIME_LABELS)
     return found
 
 
-def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
-    frame = _Frame()
-    for actor in _subject(ev, verb):
-        frame.actors.extend(_conjuncts(actor))
+def verb_frame(ev: EventScope, verb: Token) -> Frame:
+    frame = Frame()
+    for actor in actor_heads(ev, verb):
+        frame.actors.extend(conjuncts(actor))
     frame.actors = [_named_apposition(ev, a) for a in frame.actors if a.lower_ not in
                     _RELATIVE_PRONOUNS]  # fmt: skip
-    for pronoun in ev.ctx.children(verb, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"agent"}):
+    for pronoun in ev.ctx.children(verb, SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"agent"}):
         if pronoun.lower_ in _RELATIVE_PRONOUNS:
             antecedent = _relative_antecedent(pronoun)
             if antecedent is not pronoun and 0 < pronoun.i - antecedent.i <= 4:
                 frame.relatives[antecedent.i] = pronoun
-    passive = ev.ctx.children(verb, _PASSIVE_SUBJECT_DEPS)
-    objects = [o for obj in ev.ctx.children(verb, _OBJECT_DEPS) for o in _conjuncts(obj)]
+    passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
+    objects = [o for obj in ev.ctx.children(verb, OBJECT_DEPS) for o in conjuncts(obj)]
     if passive:
-        objects = [o for p in passive for o in _conjuncts(_relative_antecedent(p))]
+        objects = [o for p in passive for o in conjuncts(_relative_antecedent(p))]
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         objects = [verb.head]
     if not passive and verb.dep_ == "xcomp" and not objects:
@@ -248,7 +248,7 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
     if (
         not objects
         and not passive
-        and _lemma(verb) in ev.lex.unaccusative
+        and lemma_of(verb) in ev.lex.unaccusative
         and frame.actors
         and not ev.ctx.children(verb, {"agent"})
     ):
@@ -263,7 +263,7 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
         # "plans to sell", "agreed that ...": the complement clause is what the verb is about.
         frame.themes = ev.ctx.children(verb, {"xcomp", "ccomp"})
     recipients = [r for r in _prep_objects(ev, verb, _TRANSFER_PREPS) if _is_participant(r, ev)]
-    if recipients and _lemma(verb) in ev.lex.transfer:
+    if recipients and lemma_of(verb) in ev.lex.transfer:
         frame.themes = objects
         participants = []
     frame.targets = participants
@@ -286,7 +286,7 @@ def _verb_frame(ev: EventScope, verb: Token) -> _Frame:
 def _count(ev: EventScope, noun: Token) -> tuple[int, int] | None:
     numbers = [c for c in ev.ctx.kids(noun) if c.dep_ == "nummod" and c.like_num]
     if not numbers:
-        if noun.dep_ in _OBJECT_DEPS and noun.ent_type_ == "CARDINAL":
+        if noun.dep_ in OBJECT_DEPS and noun.ent_type_ == "CARDINAL":
             return noun.idx, noun.idx + len(noun)
         return None
     number = numbers[0]
@@ -296,11 +296,11 @@ def _count(ev: EventScope, noun: Token) -> tuple[int, int] | None:
     return doc[lo].idx, doc[hi].idx + len(doc[hi])
 
 
-def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame:
-    frame = _Frame()
+def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
+    frame = Frame()
     if light_verb is not None:
-        for actor in _subject(ev, light_verb):
-            frame.actors.extend(_conjuncts(actor))
+        for actor in actor_heads(ev, light_verb):
+            frame.actors.extend(conjuncts(actor))
     owners = [
         c
         for c in ev.ctx.kids(noun)
@@ -317,20 +317,20 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
     if verb.dep_ == "prep" and noun.dep_ == "pobj" and verb.lower_ in {"in", "into", "to",
                                                                        "on"}:  # fmt: skip
         verb = verb.head  # "took part in the talks", "agreed to the sale"
-    if not frame.actors and noun.dep_ in _OBJECT_DEPS | {"pobj"} and verb.pos_ == "VERB":
+    if not frame.actors and noun.dep_ in OBJECT_DEPS | {"pobj"} and verb.pos_ == "VERB":
         # "Apple announced the acquisition", "GM began its restructuring": the subject of a
         # support, statement, aspectual or commitment verb is the noun's agent (NomBank
         # support chains; Meyers et al. 2004).
-        lemma = _lemma(verb)
+        lemma = lemma_of(verb)
         if (
             lemma in ev.lex.speech
             or lemma in ev.lex.grammatical
             or lemma in ev.lex.commit
             or lemma in ev.lex.light
-            or (noun.dep_ in _OBJECT_DEPS and lemma not in ev.lex.request
+            or (noun.dep_ in OBJECT_DEPS and lemma not in ev.lex.request
                 and lemma not in ev.lex.negative)
         ):  # fmt: skip
-            frame.actors = [a for s in _subject(ev, verb) for a in _conjuncts(s)]
+            frame.actors = [a for s in actor_heads(ev, verb) for a in conjuncts(s)]
     preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
     frame.targets = [t for t in _prep_objects(ev, noun, preps) if _is_participant(t, ev)]
     # "the launch of the iPod", "the sale of its stake": what the event acts on.
@@ -347,7 +347,7 @@ def _noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> _Frame
     return frame
 
 
-def _drop_self_targets(ev: EventScope, token: Token, frame: _Frame) -> None:
+def drop_self_targets(ev: EventScope, token: Token, frame: Frame) -> None:
     """An actor that is its own target comes from a misattached subject: climb once.
 
     In "X said North Korea flew balloons ... and issued a statement warning the North",
@@ -366,7 +366,7 @@ def _drop_self_targets(ev: EventScope, token: Token, frame: _Frame) -> None:
     while clause.head != clause:
         clause = clause.head
         if clause.pos_ == "VERB" and clause.lemma_.lower() in ev.lex.speech:
-            frame.actors = [a for s in _subject(ev, clause) for a in _conjuncts(s)]
+            frame.actors = [a for s in actor_heads(ev, clause) for a in conjuncts(s)]
             return
     frame.actors = []
 
@@ -374,8 +374,8 @@ def _drop_self_targets(ev: EventScope, token: Token, frame: _Frame) -> None:
 def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: set[str]) -> bool:
     """Whether two argument heads name the same entity (same mention key or head word)."""
     doc = ev.ctx.doc
-    a_start, a_end = _arg_span(actor, ev.ctx.kids)
-    t_start, t_end = _arg_span(target, ev.ctx.kids)
+    a_start, a_end = arg_span(actor, ev.ctx.kids)
+    t_start, t_end = arg_span(target, ev.ctx.kids)
     a_mention = ev.ctx.mention_at(a_start, a_end)
     t_mention = ev.ctx.mention_at(t_start, t_end)
     if (

@@ -24,16 +24,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import spacy
-
 from transforms.nlp.lexicons import (
     LexiconSource,
     Row,
     Table,
     WordClasses,
+    file_stamp,
     lexicon_path,
     read_table,
     read_word_classes,
+    register_lexicon,
 )
 
 PLOVER_TYPES = frozenset(
@@ -200,7 +200,9 @@ def load_lexicon_v1(
         LexiconError: naming the file and line of a row with the wrong number of columns,
             an unknown PLOVER type or an unknown word class.
     """
-    return _load_v1(str(lexicon_path(plover, _PLOVER_FILE)), str(lexicon_path(words, _WORDS_FILE)))
+    plover_path, words_path = lexicon_path(plover, _PLOVER_FILE), lexicon_path(words, _WORDS_FILE)
+    stamp = (file_stamp(plover_path), file_stamp(words_path))
+    return _load_v1(str(plover_path), str(words_path), stamp)
 
 
 def load_lexicon_v2(
@@ -218,14 +220,16 @@ def load_lexicon_v2(
         LexiconError: naming the file and line of a malformed row, an unknown type or an
             undefined word set.
     """
-    return _load_v2(
-        str(lexicon_path(cameo, _CAMEO_FILE)),
-        str(lexicon_path(sets, _SETS_FILE)),
-        str(lexicon_path(additions, _ADDITIONS_FILE)),
-        str(lexicon_path(words, _WORDS_FILE)),
-        str(lexicon_path(agents, _AGENTS_FILE)),
-        str(lexicon_path(discards, _DISCARDS_FILE)),
-    )
+    paths = [
+        lexicon_path(cameo, _CAMEO_FILE),
+        lexicon_path(sets, _SETS_FILE),
+        lexicon_path(additions, _ADDITIONS_FILE),
+        lexicon_path(words, _WORDS_FILE),
+        lexicon_path(agents, _AGENTS_FILE),
+        lexicon_path(discards, _DISCARDS_FILE),
+    ]
+    stamp = tuple(file_stamp(path) for path in paths)
+    return _load_v2(*(str(path) for path in paths), stamp)
 
 
 def _entry(
@@ -292,7 +296,7 @@ def _build(
 
 
 @cache
-def _load_v1(plover: str, words: str) -> EventLexicon:
+def _load_v1(plover: str, words: str, stamp: object) -> EventLexicon:
     table = read_table(plover, columns=_PLOVER_COLUMNS, required=2)
     entries: dict[str, list[LexiconEntry]] = {}
     for row in table.rows:
@@ -305,7 +309,13 @@ def _load_v1(plover: str, words: str) -> EventLexicon:
 
 @cache
 def _load_v2(
-    cameo: str, sets_path: str, additions: str, words: str, agents_path: str, discards_path: str
+    cameo: str,
+    sets_path: str,
+    additions: str,
+    words: str,
+    agents_path: str,
+    discards_path: str,
+    stamp: object,
 ) -> EventLexicon:
     sets_table = read_table(sets_path, columns=("set", "words"))
     sets = {row.cells[0]: frozenset(row.cells[1].split("|")) for row in sets_table.rows}
@@ -347,14 +357,14 @@ def _load_v2(
     )
 
 
-@spacy.registry.misc(LEXICON_FUNCTION_V1)
+@register_lexicon(LEXICON_FUNCTION_V1)
 def event_lexicon_v1(plover: str = "", words: str = "") -> EventLexicon:
     """The v1 event lexicon: PLOVER file ``plover`` and word classes ``words`` (empty: the
     packaged files under ``transforms/data/events/``)."""
     return load_lexicon_v1(plover or None, words=words or None)
 
 
-@spacy.registry.misc(LEXICON_FUNCTION)
+@register_lexicon(LEXICON_FUNCTION)
 def event_lexicon_v2(
     cameo: str = "",
     sets: str = "",

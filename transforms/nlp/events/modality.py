@@ -7,20 +7,17 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.nlp.events.scope import (
-    _OBJECT_DEPS,
-    _PASSIVE_SUBJECT_DEPS,
-    _SUBJECT_DEPS,
+    OBJECT_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    SUBJECT_DEPS,
     EventScope,
 )
 
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 
-
 _HYPOTHETICAL_AUX = frozenset({"could", "would", "might", "may", "should", "'d"})
 
-
-_CONDITION_MARKS = frozenset({"if", "unless"})
-
+CONDITION_MARKS = frozenset({"if", "unless"})
 
 _NEGATIONS = frozenset({"not", "n't", "never", "no"})
 
@@ -31,7 +28,7 @@ def modality_of(ev: EventScope, token: Token) -> str:
     # Conjuncts without their own subject share the first conjunct's auxiliaries.
     while (
         clause.dep_ == "conj"
-        and not ev.ctx.children(clause, _SUBJECT_DEPS | _PASSIVE_SUBJECT_DEPS | {"aux", "mark"})
+        and not ev.ctx.children(clause, SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"aux", "mark"})
         and clause.head != clause
     ):
         clause = clause.head
@@ -47,9 +44,9 @@ def modality_of(ev: EventScope, token: Token) -> str:
         lemma = governor.lemma_.lower()
         if governor != token and lemma in ev.lex.request:
             return "requested"
-        if governor != token and token.dep_ in _OBJECT_DEPS and lemma in ev.lex.negative:
+        if governor != token and token.dep_ in OBJECT_DEPS and lemma in ev.lex.negative:
             return "negated"
-        if governor.pos_ in {"VERB", "AUX"} and token.dep_ in _OBJECT_DEPS:
+        if governor.pos_ in {"VERB", "AUX"} and token.dep_ in OBJECT_DEPS:
             return modality_of(ev, governor)
         return "asserted"
     if aux & _NEGATIONS:
@@ -62,10 +59,10 @@ def modality_of(ev: EventScope, token: Token) -> str:
             return "negated"
         if head_lemma in ev.lex.request:
             return "requested"
-    if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in ev.ctx.kids(clause)):
+    if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(clause)):
         return "hypothetical"
     if aux & _HYPOTHETICAL_AUX or any(
-        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS
                                   for m in ev.ctx.kids(c))
         for c in ev.ctx.kids(token)
     ):  # fmt: skip

@@ -8,9 +8,9 @@ from spacy.tokens import Token
 
 from transforms.nlp.events.frames import agent_of
 from transforms.nlp.events.lexicon import Constraint, LexiconEntry
-from transforms.nlp.events.modality import _CONDITION_MARKS
-from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope
-from transforms.nlp.events.triggers import _particle, derived_verb
+from transforms.nlp.events.modality import CONDITION_MARKS
+from transforms.nlp.events.scope import OBJECT_DEPS, EventScope
+from transforms.nlp.events.triggers import derived_verb, particle
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
 
@@ -48,7 +48,7 @@ class _Slots:
 
     def __init__(self, ev: EventScope, token: Token) -> None:
         kids = ev.ctx.kids(token)
-        self.particle = _particle(ev, token)
+        self.particle = particle(ev, token)
         self.preps: set[str] = set()
         self.pp: set[str] = set()
         for child in kids:
@@ -64,7 +64,7 @@ class _Slots:
                 p for c in ev.ctx.children(token, {"prep"}) for p in ev.ctx.children(c, {"pobj"})
             ]
         else:
-            heads = [c for c in kids if c.dep_ in _OBJECT_DEPS | {"nsubjpass"}]
+            heads = [c for c in kids if c.dep_ in OBJECT_DEPS | {"nsubjpass"}]
         heads.extend(
             p for h in list(heads) for c in ev.ctx.children(h, {"prep"})
             if c.lower_ == "of" for p in ev.ctx.children(c, {"pobj"})
@@ -155,9 +155,7 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         modality = "future"  # "announced that troops would withdraw": future in the past
     if base == "OTHER" or modality not in {"future", "hypothetical"}:
         return base
-    in_condition = any(
-        c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in ev.ctx.kids(token)
-    )
+    in_condition = any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(token))
     governed = token.dep_ in {"xcomp", "conj", "pcomp", "pobj", "dobj"} and (
         base_type(ev, token.head) != "OTHER" or token.pos_ == "NOUN"
     )
@@ -165,7 +163,7 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         return base
     conditional = any(
         c.dep_ == "advcl"
-        and any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in ev.ctx.kids(c))
+        and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in ev.ctx.kids(c))
         for c in ev.ctx.kids(token)
     )
     if base in _HOSTILE and base != "THREATEN" and (conditional or reported):

@@ -10,13 +10,11 @@ from transforms.nlp.context import DocContext
 from transforms.nlp.events.lexicon import EventLexicon
 from transforms.nlp.time_values import TimexSpan
 
-_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 
-_PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
-
-
-_OBJECT_DEPS = frozenset({"dobj", "obj", "dative"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "dative"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,5 +29,5 @@ class EventScope:
     discarded: dict[int, bool] = field(default_factory=dict)
 
 
-def _lemma(token: Token) -> str:
+def lemma_of(token: Token) -> str:
     return token.lemma_.lower()

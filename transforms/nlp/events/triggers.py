@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.nlp.events.scope import _OBJECT_DEPS, EventScope, _lemma
+from transforms.nlp.events.scope import OBJECT_DEPS, EventScope, lemma_of
 
 #: Nominalising suffixes and the verb endings they replace, longest first ("invasion" ->
 #: "invade", "negotiation" -> "negotiate", "deployment" -> "deploy", "withdrawal" ->
@@ -62,7 +62,7 @@ def derived_verb(ev: EventScope, token: Token) -> str | None:
     return None
 
 
-def _particle(ev: EventScope, token: Token) -> str:
+def particle(ev: EventScope, token: Token) -> str:
     for child in ev.ctx.kids(token):
         if child.dep_ == "prt":
             return child.lower_
@@ -73,7 +73,7 @@ def is_verb_trigger(ev: EventScope, token: Token) -> bool:
     """Whether verb ``token`` names an event (not a statement or grammatical verb)."""
     if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass", "compound"}:
         return False
-    lemma = _lemma(token)
+    lemma = lemma_of(token)
     if lemma in ev.lex.grammatical:
         return False
     if lemma in ev.lex.light and _eventive_object(ev, token) is not None:
@@ -105,7 +105,7 @@ def is_noun_trigger(ev: EventScope, token: Token) -> bool:
 def _eventive_object(ev: EventScope, verb: Token) -> Token | None:
     """The eventive noun a light verb governs ("held talks", "engaged in warfare")."""
     for child in ev.ctx.kids(verb):
-        if child.dep_ in _OBJECT_DEPS and is_noun_trigger(ev, child):
+        if child.dep_ in OBJECT_DEPS and is_noun_trigger(ev, child):
             return child
         if child.dep_ == "prep" and child.lower_ in {"in", "into"}:
             for pobj in ev.ctx.children(child, {"pobj"}):
@@ -114,14 +114,14 @@ def _eventive_object(ev: EventScope, verb: Token) -> Token | None:
     return None
 
 
-def _light_governor(ev: EventScope, noun: Token) -> Token | None:
+def light_governor(ev: EventScope, noun: Token) -> Token | None:
     head = noun.head
     if head.dep_ == "prep" and head.lower_ in {"in", "into"}:
         head = head.head
     if (
         head.pos_ == "VERB"
         and head.lemma_.lower() in ev.lex.light
-        and (noun.dep_ in _OBJECT_DEPS or noun.dep_ == "pobj")
+        and (noun.dep_ in OBJECT_DEPS or noun.dep_ == "pobj")
     ):
         return head
     return None

@@ -22,21 +22,19 @@ from transforms.nlp.quotes.cues import (
     LEXICON_FUNCTION,
     QuoteLexicon,
     QuoteRules,
-    _cue_of,
+    cue_of,
     load_cues,
 )
-from transforms.nlp.quotes.direct import _merge_marks, _transcript
+from transforms.nlp.quotes.direct import merge_marks, transcript_drafts
 from transforms.nlp.quotes.marks import find_quote_spans, find_single_quote_spans
 from transforms.nlp.quotes.records import Draft, Quote, QuoteRecord
-from transforms.nlp.quotes.reported import _according, _evidence, _reported
-from transforms.nlp.quotes.syntax import _attribution_frame
+from transforms.nlp.quotes.reported import according_draft, evidence_draft, reported_draft
+from transforms.nlp.quotes.syntax import attribution_frame
 
 _NOMINAL_POS = frozenset({NOUN, ADJ})
 
-
 #: Ids of tags and words as ``doc.to_array`` holds them (see ``DocContext.ids``).
 _VERB_TAGS = frozenset(get_string_id(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"))
-
 
 _OPENER_WORDS = frozenset(get_string_id(w) for w in ("in", "according"))
 
@@ -44,7 +42,7 @@ _OPENER_WORDS = frozenset(get_string_id(w) for w in ("in", "according"))
 def find_quotes(rules: QuoteRules, doc: Doc) -> list[Quote]:
     """All attributions of ``doc``, sorted by content start."""
     text = doc_text(doc)
-    transcript = _transcript(rules, doc)
+    transcript = transcript_drafts(rules, doc)
     line_starts = sorted(d.cue[0] for d in transcript if d.cue is not None)
     # A quotation mark left open before a transcript line ("\"PENCE: ...") is the
     # publisher's block quote, not a quotation of the whole exchange.
@@ -66,31 +64,31 @@ def find_quotes(rules: QuoteRules, doc: Doc) -> list[Quote]:
     for i in _candidates(rules, doc):
         token = doc[i]
         if token.lower_ == "in" and not quoted(token.idx):
-            draft = _evidence(rules, token)
+            draft = evidence_draft(rules, token)
             if draft is not None:
                 drafts.append(draft)
                 continue
         if token.lower_ == "according" and not quoted(token.idx):
-            draft = _according(rules, token)
+            draft = according_draft(rules, token)
             if draft is not None:
                 drafts.append(draft)
             continue
-        entry = _cue_of(token, rules.lexicon)
+        entry = cue_of(token, rules.lexicon)
         if quoted(token.idx):
             continue
         if entry is None:
-            general = _attribution_frame(token, rules.lexicon) if rules.general_frames else None
+            general = attribution_frame(token, rules.lexicon) if rules.general_frames else None
             if general is not None:
-                draft = _reported(rules, token, general)
+                draft = reported_draft(rules, token, general)
                 if draft is not None:
                     drafts.append(draft)
             continue
         if entry.pos == "VERB":
             cue_tokens.append(token)
-        draft = _reported(rules, token, entry)
+        draft = reported_draft(rules, token, entry)
         if draft is not None:
             drafts.append(draft)
-    drafts = _merge_marks(rules, doc, drafts, marks, double, cue_tokens)
+    drafts = merge_marks(rules, doc, drafts, marks, double, cue_tokens)
     return _finish(rules, doc, transcript + drafts)
 
 
@@ -219,7 +217,7 @@ def _drop_nested(
         "general_frames": True,
         "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": ""},
     },
-    requires=["token.dep", "token.lemma", "token.pos", "token.tag", "doc.sents", "doc.ents"],
+    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
     assigns=["doc._.pl_quotes"],
 )
 def make_quotes(

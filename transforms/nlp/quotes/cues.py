@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import spacy
 from spacy.tokens import Token
 
 from transforms.nlp.lexicons import (
@@ -14,11 +13,13 @@ from transforms.nlp.lexicons import (
     LexiconSource,
     Table,
     WordClasses,
+    file_stamp,
     lexicon_path,
     packaged,
     parse_table,
     read_table,
     read_word_classes,
+    register_lexicon,
 )
 
 _CUE_POS = frozenset({"VERB", "NOUN", "ADJ"})
@@ -44,14 +45,11 @@ class Cue:
 #: Word classes of the quote words file (``transforms/data/quotes/words.tsv``).
 WORD_CLASSES = ("source_noun", "non_attribution", "line_label", "speech", "turn", "evidence_noun")
 
-
 #: The registered function that reads the quote lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.quote_lexicon.v1"
 
-
 #: The one error type of lexicon files (kept under its former name for callers).
 CueLexiconError = LexiconError
-
 
 _CUE_COLUMNS = ("lemma", "pos", "frames", "confidence")
 
@@ -116,7 +114,6 @@ def _packaged_words() -> WordClasses:
 
 _CUES_FILE = "quotes/cues.tsv"
 
-
 _WORDS_FILE = "quotes/words.tsv"
 
 
@@ -159,17 +156,19 @@ def load_cues(
             text = "\t".join(_CUE_COLUMNS) + "\n" + text
         table = parse_table(text, source="<cue text>", columns=_CUE_COLUMNS)
         return QuoteLexicon(_parse_cues(table))
-    return _load_lexicon(str(lexicon_path(path, _CUES_FILE)), str(lexicon_path(words, _WORDS_FILE)))
+    cues_path, words_path = lexicon_path(path, _CUES_FILE), lexicon_path(words, _WORDS_FILE)
+    stamp = (file_stamp(cues_path), file_stamp(words_path))
+    return _load_lexicon(str(cues_path), str(words_path), stamp)
 
 
 @cache
-def _load_lexicon(path: str, words: str) -> QuoteLexicon:
+def _load_lexicon(path: str, words: str, stamp: object) -> QuoteLexicon:
     table = read_table(path, columns=_CUE_COLUMNS)
     word_classes = read_word_classes(words, known=WORD_CLASSES)
     return QuoteLexicon(_parse_cues(table), words=word_classes, sources=(table.source,))
 
 
-@spacy.registry.misc(LEXICON_FUNCTION)
+@register_lexicon(LEXICON_FUNCTION)
 def quote_lexicon_v1(cues: str = "", words: str = "") -> QuoteLexicon:
     """The quote lexicon: cue file ``cues`` and word classes ``words`` (empty: the packaged
     files under ``transforms/data/quotes/``)."""
@@ -177,14 +176,13 @@ def quote_lexicon_v1(cues: str = "", words: str = "") -> QuoteLexicon:
 
 
 #: The cue of a verb outside the lexicon read as an attribution by its frame alone.
-_GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
-
+GENERAL_CUE = Cue("*", "VERB", "c", 0.5)
 
 #: Frames tried when a cue's own frames find no content (see ``reported._reported``).
-_FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)
+FALLBACK_FRAMES = Cue("*", "VERB", "ox", 1.0)
 
 
-def _cue_of(token: Token, cues: dict[tuple[str, str], Cue]) -> Cue | None:
+def cue_of(token: Token, cues: QuoteLexicon) -> Cue | None:
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         return cues.get((token.lemma_.lower(), "VERB"))
     if token.pos_ in {"NOUN", "ADJ"}:

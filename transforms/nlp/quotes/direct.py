@@ -11,23 +11,23 @@ from spacy.tokens import Doc, Token
 from transforms.nlp.context import (
     doc_text,
 )
-from transforms.nlp.quotes.cues import QuoteRules, _cue_of
+from transforms.nlp.quotes.cues import QuoteRules, cue_of
 from transforms.nlp.quotes.marks import (
-    _PARAGRAPH_BREAK,
-    _QUOTE_CHARS,
-    _WORD,
-    _paragraphs_apart,
-    _strip_marks,
-    _trim_chars,
+    PARAGRAPH_BREAK,
+    QUOTE_CHARS,
+    WORD,
+    paragraphs_apart,
+    strip_marks,
+    trim_chars,
 )
 from transforms.nlp.quotes.records import Draft
 from transforms.nlp.quotes.syntax import (
-    _char_bounds,
-    _cue_bounds,
-    _end_char,
-    _np_bounds,
-    _sent_bounds,
-    _speaker_token,
+    char_bounds,
+    cue_bounds,
+    end_char,
+    np_bounds,
+    sent_bounds,
+    speaker_token,
 )
 
 #: A quotation signed with a dash: "“...” ― Sonya Herridge".
@@ -35,14 +35,13 @@ _DASH_BYLINE = re.compile(
     r"[ \t\xa0]*(―|—|–)[ \t\xa0]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t\xa0]*(?:[.\n]|$))"
 )
 
-
 #: A line opened by a speaker's name and a colon: "WALLACE: ...", "Pat Caddell: ...".
 _TRANSCRIPT_LINE = re.compile(
     r"(?m)^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(\S[^\n]*)$"
 )
 
 
-def _transcript(rules: QuoteRules, doc: Doc) -> list[Draft]:
+def transcript_drafts(rules: QuoteRules, doc: Doc) -> list[Draft]:
     """Lines of a transcript or a headline that name their speaker before a colon
     ("PENCE: Gennifer Flowers will not be attending ...", "Pat Caddell: Democrat voters
     ..."): the rest of the line is what the speaker said.
@@ -63,9 +62,9 @@ def _transcript(rules: QuoteRules, doc: Doc) -> list[Draft]:
         headline = match.start() == 0 or text[: match.start()].isspace()
         if not (shouted or headline) and not all(t.pos_ == "PROPN" for t in name):
             continue
-        start, end = _trim_chars(text, match.start(2), match.end(2))
-        start, end = _strip_marks(text, start, end)
-        if len(_WORD.findall(text, start, end)) < 3:
+        start, end = trim_chars(text, match.start(2), match.end(2))
+        start, end = strip_marks(text, start, end)
+        if len(WORD.findall(text, start, end)) < 3:
             continue
         out.append(
             Draft(
@@ -81,7 +80,7 @@ def _transcript(rules: QuoteRules, doc: Doc) -> list[Draft]:
     return out
 
 
-def _merge_marks(
+def merge_marks(
     rules: QuoteRules,
     doc: Doc,
     drafts: list[Draft],
@@ -119,10 +118,10 @@ def _merge_marks(
                     # speaker's.
                     previous = d
             continue
-        n_words = len(_WORD.findall(text, q_start, q_end))
+        n_words = len(WORD.findall(text, q_start, q_end))
         partial = (
             n_words <= rules.max_partial_words
-            and not re.search(r"[.?!]", text[q_start:q_end].rstrip(_QUOTE_CHARS + ",")[-1:])
+            and not re.search(r"[.?!]", text[q_start:q_end].rstrip(QUOTE_CHARS + ",")[-1:])
             and not _starts_sentence(doc, q_start)
         ) or (q_start, q_end) not in double_set
         if partial:
@@ -152,15 +151,15 @@ def _governed(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft | 
         token = token.head
         if span.start <= token.i < span.end:
             continue
-        entry = _cue_of(token, rules.lexicon)
+        entry = cue_of(token, rules.lexicon)
         if entry is not None:
-            speaker = _speaker_token(token, rules.lexicon)
+            speaker = speaker_token(token, rules.lexicon)
             if speaker is None:
                 return None
             start, end = _governed_content(token, span.start, span.end)
-            start, end = _trim_chars(doc_text(doc), doc[start].idx, _end_char(doc, end))
+            start, end = trim_chars(doc_text(doc), doc[start].idx, end_char(doc, end))
             start, end = min(start, q_start), max(end, q_end)
-            if len(_WORD.findall(doc_text(doc), start, end)) <= rules.min_partial_words:
+            if len(WORD.findall(doc_text(doc), start, end)) <= rules.min_partial_words:
                 # A scare-quoted word or two ("what he calls “hell”") is mostly the
                 # writer's label, unannotated in PolNeAR unless a wider clause is content.
                 return None
@@ -168,8 +167,8 @@ def _governed(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft | 
                 start=start,
                 end=end,
                 kind="mixed",
-                speaker=_char_bounds(doc, _np_bounds(speaker)),
-                cue=_char_bounds(doc, _cue_bounds(token)),
+                speaker=char_bounds(doc, np_bounds(speaker)),
+                cue=char_bounds(doc, cue_bounds(token)),
                 cue_token=token.i,
                 confidence=entry.confidence * 0.75,
             )
@@ -213,16 +212,16 @@ def _direct(
                 max(existing.end, q_end),
             )
             return existing
-        speaker = _speaker_token(cue, rules.lexicon)
+        speaker = speaker_token(cue, rules.lexicon)
         if speaker is not None:
-            entry = _cue_of(cue, rules.lexicon)
+            entry = cue_of(cue, rules.lexicon)
             confidence = entry.confidence if entry is not None else 0.5
             return Draft(
                 start=q_start,
                 end=q_end,
                 kind="direct",
-                speaker=_char_bounds(doc, _np_bounds(speaker)),
-                cue=_char_bounds(doc, _cue_bounds(cue)),
+                speaker=char_bounds(doc, np_bounds(speaker)),
+                cue=char_bounds(doc, cue_bounds(cue)),
                 cue_token=cue.i,
                 confidence=confidence,
             )
@@ -231,7 +230,7 @@ def _direct(
         and previous.kind == "direct"
         and previous.cue is not None
         and previous.end <= previous.cue[0] < q_start
-        and _paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
+        and paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
     ):
         # "“A,” she said. “B.”": one attribution whose content is both quotations, as
         # long as the words between them do not outweigh the quoted ones.
@@ -246,7 +245,7 @@ def _direct(
         and previous is not None
         and previous.speaker is not None
         and previous.kind in {"direct", "mixed"}
-        and _paragraphs_apart(doc_text(doc), previous.end, q_start) <= 1
+        and paragraphs_apart(doc_text(doc), previous.end, q_start) <= 1
     ):
         return Draft(
             start=q_start,
@@ -324,7 +323,7 @@ def _starts_sentence(doc: Doc, char: int) -> bool:
     if token is None:
         return False
     first = token[0]
-    sent_start = _sent_bounds(first)[0]
+    sent_start = sent_bounds(first)[0]
     return all(t.is_punct for t in doc[sent_start : first.i]) or doc[first.i - 1].text == ":"
 
 
@@ -342,9 +341,9 @@ def _nearest_cue(
     first = doc.char_span(q_start, q_end, alignment_mode="expand")
     if first is None:
         return None
-    lo, hi = _sent_bounds(first[0])[0], _sent_bounds(first[-1])[1]
-    if hi < len(doc) and _sent_bounds(doc[hi])[1] - hi <= 8:
-        hi = _sent_bounds(doc[hi])[1]
+    lo, hi = sent_bounds(first[0])[0], sent_bounds(first[-1])[1]
+    if hi < len(doc) and sent_bounds(doc[hi])[1] - hi <= 8:
+        hi = sent_bounds(doc[hi])[1]
     text = doc_text(doc)
     best: tuple[int, Token] | None = None
     positions = [t.i for t in cue_tokens]
@@ -355,7 +354,7 @@ def _nearest_cue(
         if q_start <= token.idx < q_end:
             continue
         between = (token.idx, q_start) if token.idx < q_start else (q_end, token.idx)
-        if _PARAGRAPH_BREAK.search(text, between[0], between[1]):
+        if PARAGRAPH_BREAK.search(text, between[0], between[1]):
             continue
         if any(s >= between[0] and e <= between[1] for s, e in marks):
             continue
@@ -372,7 +371,7 @@ def _introducing_cue(doc: Doc, q_start: int, cue_tokens: list[Token]) -> Token |
     quotation as its own paragraph, the block-quote layout of transcripts and op-eds)."""
     text = doc_text(doc)
     colon = len(text[:q_start].rstrip()) - 1
-    if colon < 0 or text[colon] != ":" or not _PARAGRAPH_BREAK.search(text, colon, q_start):
+    if colon < 0 or text[colon] != ":" or not PARAGRAPH_BREAK.search(text, colon, q_start):
         return None
     for token in reversed(cue_tokens):
         if token.idx < colon:

@@ -9,27 +9,20 @@ from collections.abc import Iterator, Sequence
 #: Opening and closing marks that are unambiguous.
 _OPEN_DOUBLE = frozenset("“„«")
 
-
 _CLOSE_DOUBLE = frozenset("”»")
-
 
 _QUOTE_DOUBLE = _OPEN_DOUBLE | _CLOSE_DOUBLE | {'"'}
 
-
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 
 #: Every double quotation mark, typewriter pairs included (see ``_mark_at``).
 _DOUBLE_MARK = re.compile(r"[“„«”»\"]|``|''")
 
-
-_WORD = re.compile(r"\w+")
-
+WORD = re.compile(r"\w+")
 
 _EDGE_PUNCT = " \t\n\r,.;:—–-"
 
-
-_QUOTE_CHARS = "\"'“”‘’„«»"
+QUOTE_CHARS = "\"'“”‘’„«»"
 
 
 def _is_opening_straight(text: str, i: int, width: int = 1) -> bool:
@@ -80,7 +73,7 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
                 open_at = None
             elif _is_opening_straight(text, i, width):
                 open_at = i
-    return [span for span in spans if _WORD.search(text, span[0], span[1])]
+    return [span for span in spans if WORD.search(text, span[0], span[1])]
 
 
 def _mark_at(text: str, i: int) -> tuple[str | None, int]:
@@ -103,7 +96,7 @@ def _mark_at(text: str, i: int) -> tuple[str | None, int]:
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     start = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
+    for match in PARAGRAPH_BREAK.finditer(text):
         yield start, match.start()
         start = match.end()
     yield start, len(text)
@@ -155,16 +148,16 @@ def _single_close(text: str, start: int, stop: int) -> int | None:
     return None
 
 
-def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop an unpaired quotation mark at either edge of ``[start, end)``."""
-    if start < end and text[start] in _QUOTE_CHARS and text[end - 1] not in _QUOTE_CHARS:
+    if start < end and text[start] in QUOTE_CHARS and text[end - 1] not in QUOTE_CHARS:
         start += 1
-    elif start < end and text[end - 1] in '"”' and text[start] not in _QUOTE_CHARS:
+    elif start < end and text[end - 1] in '"”' and text[start] not in QUOTE_CHARS:
         end -= 1
     return start, end
 
 
-def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip spaces and edge punctuation, keeping quotation marks that belong to the span."""
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
@@ -173,5 +166,5 @@ def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _paragraphs_apart(text: str, start: int, end: int) -> int:
-    return len(_PARAGRAPH_BREAK.findall(text, start, end)) if end > start else 0
+def paragraphs_apart(text: str, start: int, end: int) -> int:
+    return len(PARAGRAPH_BREAK.findall(text, start, end)) if end > start else 0

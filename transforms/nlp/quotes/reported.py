@@ -8,30 +8,31 @@ from spacy.tokens import Doc, Token
 from transforms.nlp.context import (
     doc_text,
 )
-from transforms.nlp.quotes.cues import _FALLBACK_FRAMES, Cue, QuoteRules, _cue_of
-from transforms.nlp.quotes.marks import _trim_chars
+from transforms.nlp.quotes.cues import FALLBACK_FRAMES, Cue, QuoteRules, cue_of
+from transforms.nlp.quotes.marks import trim_chars
 from transforms.nlp.quotes.records import Draft
 from transforms.nlp.quotes.syntax import (
-    _SOURCE_ENTS,
-    _addressee,
-    _char_bounds,
-    _clause_end,
-    _clip_paragraph,
-    _content_bounds,
-    _cue_bounds,
-    _drop_aside,
-    _end_char,
-    _np_bounds,
-    _sent_bounds,
-    _source_like,
-    _speaker_token,
-    _subject,
+    SOURCE_ENTS,
+    char_bounds,
+    clause_end,
+    clip_paragraph,
+    content_bounds,
+    cue_bounds,
+    drop_aside,
+    end_char,
+    is_addressee,
+    is_source_like,
+    np_bounds,
+    sent_bounds,
+    speaker_token,
+    subject_of,
 )
 
+#: Prepositions that introduce the content of a cue noun ("criticism of", "concern about").
 _NOUN_PREPS = frozenset({"about", "of", "on", "for", "against", "over"})
 
 
-def _reported(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
+def reported_draft(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
     if entry.pos == "NOUN":
         return _noun_reported(rules, token, entry)
     if entry.pos == "ADJ":
@@ -43,38 +44,42 @@ def _reported(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
         # "vowed to attack ...": an infinitive of a non-speech cue is the content of
         # another attribution, not one of its own.
         return None
-    bounds = _content_bounds(token, entry, rules.lexicon)
+    bounds = content_bounds(token, entry, rules.lexicon)
     doc = token.doc
-    speaker = _speaker_token(token, rules.lexicon)
+    speaker = speaker_token(token, rules.lexicon)
     if bounds is None and speaker is None and "c" in entry.frames:
         postposed = _postposed_speaker(token)
         if postposed is not None:
             speaker, content_end = postposed
-            bounds = (_sent_bounds(token)[0], content_end)
+            bounds = (sent_bounds(token)[0], content_end)
     confidence = entry.confidence
     if (
         bounds is None
         and speaker is not None
         and not infinitive
-        and _source_like(speaker, rules.lexicon)
+        and is_source_like(speaker, rules.lexicon)
     ):
         # "Trump rejected the plan", "Clinton agreed to debate": a cue of the lexicon
         # used with an object or an infinitive instead of its usual complement still
         # attributes that complement to its named or pronoun subject (not when the cue
         # is itself an infinitive: "called for ... to counter U.S. threats").
-        bounds = _content_bounds(token, _FALLBACK_FRAMES, rules.lexicon)
-        if bounds is not None and "x" in entry.frames and _addressee(token, bounds, rules.lexicon):
+        bounds = content_bounds(token, FALLBACK_FRAMES, rules.lexicon)
+        if (
+            bounds is not None
+            and "x" in entry.frames
+            and is_addressee(token, bounds, rules.lexicon)
+        ):
             # "warned the North not to ...": the object of a verb of telling is whom
             # the speaker addresses, not what is said
             bounds = None
         confidence *= 0.8
     if bounds is None:
         return None
-    bounds = _drop_aside(doc, bounds)
+    bounds = drop_aside(doc, bounds)
     words = [t for t in doc[bounds[0] : bounds[1]] if not t.is_punct]
     if len(words) < 2 and not (
         # a named object is a content of its own ("endorsed Clinton", "attacked Machado")
-        len(words) == 1 and words[0].dep_ == "dobj" and words[0].ent_type_ in _SOURCE_ENTS
+        len(words) == 1 and words[0].dep_ == "dobj" and words[0].ent_type_ in SOURCE_ENTS
     ):
         return None
     if speaker is None:
@@ -83,8 +88,8 @@ def _reported(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
         doc,
         bounds,
         token,
-        speaker=_char_bounds(doc, _np_bounds(speaker)) if speaker is not None else None,
-        cue=_char_bounds(doc, _cue_bounds(token)),
+        speaker=char_bounds(doc, np_bounds(speaker)) if speaker is not None else None,
+        cue=char_bounds(doc, cue_bounds(token)),
         confidence=confidence,
     )
 
@@ -105,7 +110,7 @@ def _noun_reported(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
             and child.dep_ in {"acl", "ccomp"}
             and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
         ):
-            bounds = child.left_edge.i, _clause_end(child, token, rules.lexicon)
+            bounds = child.left_edge.i, clause_end(child, token, rules.lexicon)
             break
         if (
             "x" in entry.frames
@@ -122,19 +127,19 @@ def _noun_reported(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
                 break
     if bounds is None:
         return None
-    speaker = _speaker_token(token, rules.lexicon)
-    if speaker is None or not _source_like(speaker, rules.lexicon):
+    speaker = speaker_token(token, rules.lexicon)
+    if speaker is None or not is_source_like(speaker, rules.lexicon):
         return None
     doc = token.doc
-    bounds = _drop_aside(doc, bounds)
+    bounds = drop_aside(doc, bounds)
     if bounds[1] - bounds[0] < 1 or doc[bounds[0] : bounds[1]].root.is_punct:
         return None
     return _indirect_draft(
         doc,
         bounds,
         token,
-        speaker=_char_bounds(doc, _np_bounds(speaker)),
-        cue=_char_bounds(doc, (token.i, token.i + 1)),
+        speaker=char_bounds(doc, np_bounds(speaker)),
+        cue=char_bounds(doc, (token.i, token.i + 1)),
         confidence=entry.confidence * 0.8,
     )
 
@@ -157,30 +162,30 @@ def _stance(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
         clause = next((c for c in head.rights if c.dep_ == "ccomp" and c.i > token.i), None)
     if clause is None or clause.pos_ not in {"VERB", "AUX"}:
         return None
-    subject = _subject(head)
+    subject = subject_of(head)
     if subject is None:
         return None
     if subject.dep_ == "nsubj" and subject.lower_ == "it":
         speaker: Token | None = None
-    elif _source_like(subject, rules.lexicon):
+    elif is_source_like(subject, rules.lexicon):
         speaker = subject
     else:
         return None
     doc = token.doc
-    bounds = _drop_aside(doc, (clause.left_edge.i, _clause_end(clause, token, rules.lexicon)))
+    bounds = drop_aside(doc, (clause.left_edge.i, clause_end(clause, token, rules.lexicon)))
     if sum(1 for t in doc[bounds[0] : bounds[1]] if not t.is_punct) < 3:
         return None
     return _indirect_draft(
         doc,
         bounds,
         token,
-        speaker=_char_bounds(doc, _np_bounds(speaker)) if speaker is not None else None,
-        cue=_char_bounds(doc, (token.i, token.i + 1)),
+        speaker=char_bounds(doc, np_bounds(speaker)) if speaker is not None else None,
+        cue=char_bounds(doc, (token.i, token.i + 1)),
         confidence=entry.confidence * (0.8 if speaker is not None else 0.6),
     )
 
 
-def _according(rules: QuoteRules, token: Token) -> Draft | None:
+def according_draft(rules: QuoteRules, token: Token) -> Draft | None:
     to = next((c for c in token.children if c.lower_ == "to"), None)
     if to is None:
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -195,7 +200,7 @@ def _according(rules: QuoteRules, token: Token) -> Draft | None:
     if head.i != token.i and head.pos_ in {"VERB", "AUX"}:
         span_start, span_end = head.left_edge.i, head.right_edge.i + 1
     else:
-        span_start, span_end = _sent_bounds(token)
+        span_start, span_end = sent_bounds(token)
     phrase = (token.i, max(source.right_edge.i, to.i) + 1)
     if phrase[0] <= span_start:
         span_start = phrase[1]
@@ -211,13 +216,13 @@ def _according(rules: QuoteRules, token: Token) -> Draft | None:
         doc,
         (span_start, span_end),
         token,
-        speaker=_char_bounds(doc, _np_bounds(source)),
+        speaker=char_bounds(doc, np_bounds(source)),
         cue=(token.idx, to.idx + len(to.text)),
         confidence=0.8,
     )
 
 
-def _evidence(rules: QuoteRules, token: Token) -> Draft | None:
+def evidence_draft(rules: QuoteRules, token: Token) -> Draft | None:
     """A clause framed by the study it reports: "In the latest poll, Clinton led Trump by
     five points", "In its report, the agency found ...". The preposition heads a phrase
     that opens the clause, and its object is a poll, survey, study or report."""
@@ -227,7 +232,7 @@ def _evidence(rules: QuoteRules, token: Token) -> Draft | None:
     source = next((c for c in token.children if c.dep_ == "pobj"), None)
     if source is None or source.lemma_.lower() not in rules.lexicon.evidence_nouns:
         return None
-    if token.i != head.left_edge.i or _cue_of(head, rules.lexicon) is not None:
+    if token.i != head.left_edge.i or cue_of(head, rules.lexicon) is not None:
         return None
     start, end = token.right_edge.i + 1, head.right_edge.i + 1
     if end - start < 3:
@@ -237,7 +242,7 @@ def _evidence(rules: QuoteRules, token: Token) -> Draft | None:
         doc,
         (start, end),
         token,
-        speaker=_char_bounds(doc, _np_bounds(source)),
+        speaker=char_bounds(doc, np_bounds(source)),
         cue=(token.idx, token.idx + len(token.text)),
         confidence=0.6,
     )
@@ -253,7 +258,7 @@ def _postposed_speaker(cue: Token) -> tuple[Token, int] | None:
     description).
     """
     doc = cue.doc
-    sent_start = _sent_bounds(cue)[0]
+    sent_start = sent_bounds(cue)[0]
     segments: list[tuple[int, int]] = []
     end = cue.i
     if end - 1 <= sent_start or doc[end - 1].text != ",":
@@ -299,8 +304,8 @@ def _indirect_draft(
     """An indirect attribution whose content is the tokens ``bounds``, kept to the cue's
     paragraph and trimmed; None when nothing is left."""
     text = doc_text(doc)
-    start, end = _clip_paragraph(text, doc[bounds[0]].idx, _end_char(doc, bounds[1]), cue_token)
-    start, end = _trim_chars(text, start, end)
+    start, end = clip_paragraph(text, doc[bounds[0]].idx, end_char(doc, bounds[1]), cue_token)
+    start, end = trim_chars(text, start, end)
     if end <= start:
         return None
     return Draft(

@@ -9,50 +9,41 @@ from spacy.tokens import Doc, Token
 from transforms.nlp.context import (
     sentence_token_starts,
 )
-from transforms.nlp.quotes.cues import _GENERAL_CUE, Cue, QuoteLexicon, _cue_of
-from transforms.nlp.quotes.marks import _PARAGRAPH_BREAK
+from transforms.nlp.quotes.cues import GENERAL_CUE, Cue, QuoteLexicon, cue_of
+from transforms.nlp.quotes.marks import PARAGRAPH_BREAK
 
 #: Dependencies along which a cue with no subject of its own inherits one from its head
 #: ("..., adding that", "vowed to ... and said", "issued a statement warning ...").
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "acl", "dobj", "pobj", "prep", "pcomp"})
 
-
 #: Right-hand children that end a speaker noun phrase ("Hwang Ildo, a professor at ...").
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "acl", "advcl", "parataxis"})
 
-
 #: Complements that carry the content of an object-frame cue ("described X as Y").
 _OBJECT_DEPS = frozenset({"dobj", "oprd", "prep", "dative", "xcomp", "ccomp", "attr", "advcl"})
-
 
 #: Prepositions that open a second complement of an object-frame cue ("described X as Y",
 #: "blamed X for Y", "urged X to Y"); others ("in a ruling", "on Thursday") are adjuncts.
 _OBJECT_PREPS = frozenset({"as", "for", "of", "to", "about", "into", "with"})
 
-
-#: Prepositions that introduce the content of a cue noun ("criticism of", "concern about").
 #: Entity types of a prepositional object that dates or measures rather than reports.
 _TIME_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY"})
 
-
+#: Dependencies of a comma-set aside at the end of a content ("..., which ...").
 _ASIDE_DEPS = frozenset({"relcl", "appos", "advcl", "acl"})
-
 
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
 
-
 _PRONOUN_TAGS = frozenset({"PRP", "PRP$"})
-
 
 #: Pronouns that can stand for a source ("he argued that"); "it", "this", "there" cannot.
 _SOURCE_PRONOUNS = frozenset({"i", "he", "she", "we", "they", "who"})
 
-
 #: Named-entity types of a source (people, organisations, nationalities, governments).
-_SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
-def _subject(token: Token) -> Token | None:
+def subject_of(token: Token) -> Token | None:
     """The speaker-like subject of ``token``: ``nsubj``, or the agent of a passive."""
     for child in token.children:
         if child.dep_ == "nsubj":
@@ -65,7 +56,7 @@ def _subject(token: Token) -> Token | None:
     return None
 
 
-def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None:
+def speaker_token(cue: Token, cues: QuoteLexicon) -> Token | None:
     """Find who speaks through ``cue``, climbing from a subjectless cue to its governor.
 
     A relative pronoun subject ("officials who said") stands for the noun it modifies; a
@@ -80,7 +71,7 @@ def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None
             if child.dep_ == "poss" and child.tag_ not in _PRONOUN_TAGS:
                 return child
     for _ in range(6):
-        subject = _subject(token)
+        subject = subject_of(token)
         if subject is not None and token.pos_ != "NOUN":
             if subject.tag_ in _RELATIVE_TAGS and token.dep_ == "relcl":
                 return token.head
@@ -89,8 +80,8 @@ def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None
             break
         if token.dep_ == "conj":
             head = token.head
-            if head.dep_ == "ccomp" and _cue_of(head.head, cues) is not None:
-                return _subject(head.head)
+            if head.dep_ == "ccomp" and cue_of(head.head, cues) is not None:
+                return subject_of(head.head)
         token = token.head
     if cue.pos_ == "NOUN":
         for child in cue.children:
@@ -99,7 +90,7 @@ def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None
     return None
 
 
-def _np_bounds(token: Token) -> tuple[int, int]:
+def np_bounds(token: Token) -> tuple[int, int]:
     """Token bounds ``[start, end)`` of the noun phrase headed by ``token``, without
     appositions, relative clauses and trailing punctuation."""
     start = token.left_edge.i
@@ -120,18 +111,18 @@ def _np_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
-def _source_like(token: Token, lex: QuoteLexicon) -> bool:
+def is_source_like(token: Token, lex: QuoteLexicon) -> bool:
     """Whether ``token`` can head the source of an attribution: a personal pronoun, a name
     (an entity of a source type or a proper noun), or a common noun that names people, bodies
     or documents."""
     if token.tag_ in _PRONOUN_TAGS or token.tag_ in _RELATIVE_TAGS:
         return token.lower_ in _SOURCE_PRONOUNS
-    if token.ent_type_ in _SOURCE_ENTS or token.pos_ == "PROPN":
+    if token.ent_type_ in SOURCE_ENTS or token.pos_ == "PROPN":
         return True
     return token.pos_ == "NOUN" and token.lemma_.lower() in lex.source_nouns
 
 
-def _attribution_frame(token: Token, lex: QuoteLexicon) -> Cue | None:
+def attribution_frame(token: Token, lex: QuoteLexicon) -> Cue | None:
     """A verb outside the lexicon that attributes its clausal complement to a source.
 
     After the "attribution relation" of Pareti (2016, "PARC 3.0") and the verb classes of
@@ -141,8 +132,8 @@ def _attribution_frame(token: Token, lex: QuoteLexicon) -> Cue | None:
     """
     if token.pos_ != "VERB" or token.lemma_.lower() in lex.non_attribution:
         return None
-    subject = _subject(token)
-    if subject is None or not _source_like(subject, lex):
+    subject = subject_of(token)
+    if subject is None or not is_source_like(subject, lex):
         return None
     # a complement before the verb ("A big question remains, Mexico could retaliate") is
     # mostly the parser's reading of an opening clause, not a report through the verb
@@ -152,11 +143,11 @@ def _attribution_frame(token: Token, lex: QuoteLexicon) -> Cue | None:
         and complement.pos_ in {"VERB", "AUX"}
         and any(c.dep_ in {"nsubj", "nsubjpass", "expl", "mark"} for c in complement.children)
     ):
-        return _GENERAL_CUE
+        return GENERAL_CUE
     return None
 
 
-def _cue_bounds(token: Token) -> tuple[int, int]:
+def cue_bounds(token: Token) -> tuple[int, int]:
     """Cue token bounds: the verb with an adjacent particle ("pointed out", "called for")."""
     start, end = token.i, token.i + 1
     for child in token.rights:
@@ -165,7 +156,7 @@ def _cue_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
-def _content_bounds(cue: Token, entry: Cue, cues: QuoteLexicon) -> tuple[int, int] | None:
+def content_bounds(cue: Token, entry: Cue, cues: QuoteLexicon) -> tuple[int, int] | None:
     """Token bounds of the content governed by ``cue`` under the frames of ``entry``."""
     children = list(cue.children)
     if "c" in entry.frames:
@@ -175,7 +166,7 @@ def _content_bounds(cue: Token, entry: Cue, cues: QuoteLexicon) -> tuple[int, in
             # colon or semicolon is the writer's, the one after the cue is reported
             clauses = clauses[1:]
         if clauses:
-            return clauses[0].left_edge.i, _clause_end(clauses[0], cue, cues, reports=True)
+            return clauses[0].left_edge.i, clause_end(clauses[0], cue, cues, reports=True)
         if cue.dep_ == "parataxis":
             head = cue.head
             return _minus(head.left_edge.i, head.right_edge.i + 1, cue)
@@ -219,12 +210,12 @@ def _predicate_end(cue: Token, last: Token) -> int:
     return rights[oprd].right_edge.i + 1
 
 
-def _addressee(cue: Token, bounds: tuple[int, int], lex: QuoteLexicon) -> bool:
+def is_addressee(cue: Token, bounds: tuple[int, int], lex: QuoteLexicon) -> bool:
     """Whether the tokens ``bounds`` are just a source-like direct object of ``cue``."""
     obj = next((c for c in cue.rights if c.dep_ in {"dobj", "dative"}), None)
     return (
         obj is not None
-        and _source_like(obj, lex)
+        and is_source_like(obj, lex)
         and obj.left_edge.i == bounds[0]
         and obj.right_edge.i + 1 >= bounds[1]
     )
@@ -241,10 +232,10 @@ def _content_prep(prep: Token, lex: QuoteLexicon) -> bool:
         return True
     if obj.ent_type_ in _TIME_ENTS:
         return False
-    return not (prep.lower_ in {"to", "with"} and _source_like(obj, lex))
+    return not (prep.lower_ in {"to", "with"} and is_source_like(obj, lex))
 
 
-def _clause_end(clause: Token, cue: Token, cues: QuoteLexicon, *, reports: bool = False) -> int:
+def clause_end(clause: Token, cue: Token, cues: QuoteLexicon, *, reports: bool = False) -> int:
     """Token end of a clausal complement, cut before a conjoined report verb of the same
     speaker that the parser attached inside it ("said that A and suggested that B", "said
     A and issued a statement warning ...") or before a conjoined turn of speech ("said A,
@@ -256,7 +247,7 @@ def _clause_end(clause: Token, cue: Token, cues: QuoteLexicon, *, reports: bool 
             and child.i > cue.i
             and (
                 (
-                    _subject(child) is None
+                    subject_of(child) is None
                     and (
                         any(c.dep_ == "ccomp" for c in child.children)
                         or (reports and _reports(child, cues))
@@ -274,7 +265,7 @@ def _clause_end(clause: Token, cue: Token, cues: QuoteLexicon, *, reports: bool 
     return end
 
 
-def _drop_aside(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
+def drop_aside(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
     """``bounds`` without a comma-set aside that closes them: a non-restrictive relative
     clause or apposition ("..., which forced her to leave", "NATO, the existing alliance")
     or a participial adjunct ("..., encouraging his supporters to ...").
@@ -296,14 +287,14 @@ def _drop_aside(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
-def _reports(verb: Token, cues: dict[tuple[str, str], Cue]) -> bool:
+def _reports(verb: Token, cues: QuoteLexicon) -> bool:
     """Whether ``verb`` is itself a speech verb of the lexicon or takes a cue noun that
     carries a speech verb as its object ("issued a statement warning ...")."""
     if verb.lemma_.lower() in cues.speech:
         return True
     for child in verb.children:
-        if child.dep_ == "dobj" and _cue_of(child, cues) is not None:
-            return any(c.dep_ == "acl" and _cue_of(c, cues) is not None for c in child.children)
+        if child.dep_ == "dobj" and cue_of(child, cues) is not None:
+            return any(c.dep_ == "acl" and cue_of(c, cues) is not None for c in child.children)
     return False
 
 
@@ -317,7 +308,7 @@ def _minus(start: int, end: int, cue: Token) -> tuple[int, int]:
     return start, end
 
 
-def _sent_bounds(token: Token) -> tuple[int, int]:
+def sent_bounds(token: Token) -> tuple[int, int]:
     """Token bounds of the sentence holding ``token``.
 
     ``Token.sent`` walks the Doc on every call; the sentence starts are computed once per Doc.
@@ -329,7 +320,7 @@ def _sent_bounds(token: Token) -> tuple[int, int]:
     return starts[k], end
 
 
-def _clip_paragraph(text: str, start: int, end: int, cue: Token) -> tuple[int, int]:
+def clip_paragraph(text: str, start: int, end: int, cue: Token) -> tuple[int, int]:
     """``[start, end)`` cut to the paragraph of ``cue``.
 
     The parser sometimes runs a sentence across a paragraph break (a paragraph that opens
@@ -337,19 +328,19 @@ def _clip_paragraph(text: str, start: int, end: int, cue: Token) -> tuple[int, i
     a clausal complement read off it then swallows the paragraph before. Reported speech
     does not cross paragraphs; quotations that do are joined by ``direct._merge_marks``.
     """
-    breaks = [match.end() for match in _PARAGRAPH_BREAK.finditer(text, start, cue.idx)]
+    breaks = [match.end() for match in PARAGRAPH_BREAK.finditer(text, start, cue.idx)]
     if breaks:
         start = breaks[-1]
-    after = _PARAGRAPH_BREAK.search(text, cue.idx, end)
+    after = PARAGRAPH_BREAK.search(text, cue.idx, end)
     if after is not None:
         end = after.start()
     return start, end
 
 
-def _end_char(doc: Doc, token_end: int) -> int:
+def end_char(doc: Doc, token_end: int) -> int:
     last = doc[token_end - 1]
     return last.idx + len(last.text)
 
 
-def _char_bounds(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
-    return doc[bounds[0]].idx, _end_char(doc, bounds[1])
+def char_bounds(doc: Doc, bounds: tuple[int, int]) -> tuple[int, int]:
+    return doc[bounds[0]].idx, end_char(doc, bounds[1])

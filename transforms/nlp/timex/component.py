@@ -21,7 +21,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-import spacy
 from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -29,25 +28,27 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.ids import row_id
 from transforms.nlp.context import doc_context
-from transforms.nlp.lexicons import LexiconSource, lexicon_path, read_word_classes
+from transforms.nlp.lexicons import (
+    LexiconSource,
+    file_stamp,
+    lexicon_path,
+    read_word_classes,
+    register_lexicon,
+)
 from transforms.nlp.time_values import MONTH_PATTERN, WEEKDAYS, TimexSpan, resolve_time
 from transforms.nlp.timex.records import TimexRecord
 
 #: Nouns that are time expressions after "the" ("the future", "the long term").
 _DEICTIC_NOUNS = frozenset({"future", "past"})
 
-
 _SEASON_NOUNS = frozenset({"spring", "summer", "autumn", "winter"})
-
 
 _RE_CLOCK = re.compile(
     r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?(?:\s*(?:UTC|GMT))?",
     re.IGNORECASE,
 )
 
-
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-
 
 _PROBE_ANCHOR = date(2000, 6, 15)
 
@@ -125,11 +126,12 @@ def load_words(path: str | Path | None = None) -> TimexWords:
     Raises:
         LexiconError: naming the file and line of a malformed row or an unknown class.
     """
-    return _load_words(str(lexicon_path(path, _WORDS_FILE)))
+    words = lexicon_path(path, _WORDS_FILE)
+    return _load_words(str(words), file_stamp(words))
 
 
 @cache
-def _load_words(path: str) -> TimexWords:
+def _load_words(path: str, stamp: object) -> TimexWords:
     classes = read_word_classes(path, known=WORD_CLASSES)
     deictic = classes.words("deictic")
     candidates = (*_DEICTIC_NOUNS, "term", "run", *deictic, *WEEKDAYS, *_SEASON_NOUNS)
@@ -141,7 +143,7 @@ def _load_words(path: str) -> TimexWords:
     )
 
 
-@spacy.registry.misc(WORDS_FUNCTION)
+@register_lexicon(WORDS_FUNCTION)
 def timex_words_v1(path: str = "") -> TimexWords:
     """The timex word classes of ``path`` (empty: the packaged file)."""
     return load_words(path or None)
@@ -242,7 +244,7 @@ class TimexFinder:
 
 @Language.factory(
     "presslake_timex_v1",
-    requires=["doc.ents", "token.dep", "token.lemma", "token.pos"],
+    requires=["doc.ents", "token.dep", "token.lemma"],
     assigns=["doc._.pl_timex"],
     default_config={"words": {"@misc": WORDS_FUNCTION, "path": ""}},
 )
