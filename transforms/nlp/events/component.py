@@ -273,7 +273,6 @@ class EventExtractor:
 _REQUIRES = [
     "token.dep",
     "token.lemma",
-    "token.pos",
     "token.tag",
     "doc.ents",
     "doc._.pl_mentions",

@@ -54,6 +54,7 @@ WORD_CLASSES = (
     "participant_noun",
     "transfer",
     "unaccusative",
+    "civilian_sector",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

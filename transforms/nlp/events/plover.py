@@ -20,11 +20,6 @@ _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "
 
 _DEMAND_AUX = frozenset({"must"})
 _FORCE = frozenset({"ASSAULT", "FIGHT"})
-#: Agent sectors of people outside the fighting (Phoenix agents; CAMEO actor codebook).
-_CIVILIAN_SECTORS = frozenset(
-    {"civilians", "refugees", "education", "health", "media", "religious", "labour",
-     "agriculture", "business", "people", "human rights", "ngo", "development"}
-)  # fmt: skip
 
 
 def discarded(ev: EventScope, token: Token) -> bool:
@@ -191,6 +186,6 @@ def one_sided(ev: EventScope, token: Token, base: str, targets: list[Token]) -> 
         if target.ent_type_ == "PERSON":
             return "ASSAULT"
         agent = agent_of(ev, target)
-        if agent is not None and agent.sector in _CIVILIAN_SECTORS:
+        if agent is not None and agent.sector in ev.lex.words("civilian_sector"):
             return "ASSAULT"
     return base
