@@ -200,6 +200,12 @@ def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
         objects = ev.ctx.children(head, OBJECT_DEPS)
         if objects:
             return objects
+    if verb.dep_ == "xcomp" and head.pos_ == "VERB" and not ev.ctx.children(head, {"agent"}):
+        raised = ev.ctx.children(head, PASSIVE_SUBJECT_DEPS)
+        if raised:
+            # "Apple is expected to launch ...": the passive subject of the raising verb
+            # is the complement's subject.
+            return [_relative_antecedent(r) for r in raised]
     if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head != head:
         # "X is likely to buy", "X was able to close": the subject of the copula.
         return actor_heads(ev, head.head, seen=seen + 1)
@@ -314,9 +320,9 @@ def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
             p for p in _prep_objects(ev, noun, frozenset({"by"})) if _is_participant(p, ev)
         ]
     verb = noun.head
-    if verb.dep_ == "prep" and noun.dep_ == "pobj" and verb.lower_ in {"in", "into", "to",
-                                                                       "on"}:  # fmt: skip
-        verb = verb.head  # "took part in the talks", "agreed to the sale"
+    if verb.dep_ == "prep" and noun.dep_ == "pobj" and verb.lower_ in {
+            "in", "into", "to", "on", "for", "after", "during", "through", "via"}:  # fmt: skip
+        verb = verb.head  # "took part in the talks", "agreed to the sale", "paid for ..."
     if not frame.actors and noun.dep_ in OBJECT_DEPS | {"pobj"} and verb.pos_ == "VERB":
         # "Apple announced the acquisition", "GM began its restructuring": the subject of a
         # support, statement, aspectual or commitment verb is the noun's agent (NomBank
@@ -327,8 +333,7 @@ def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
             or lemma in ev.lex.grammatical
             or lemma in ev.lex.commit
             or lemma in ev.lex.light
-            or (noun.dep_ in OBJECT_DEPS and lemma not in ev.lex.request
-                and lemma not in ev.lex.negative)
+            or (lemma not in ev.lex.request and lemma not in ev.lex.negative)
         ):  # fmt: skip
             frame.actors = [a for s in actor_heads(ev, verb) for a in conjuncts(s)]
     preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
