@@ -70,7 +70,8 @@ def particle(ev: EventScope, token: Token) -> str:
 
 
 def is_verb_trigger(ev: EventScope, token: Token) -> bool:
-    """Whether verb ``token`` names an event (not a statement or grammatical verb)."""
+    """Whether verb ``token`` names an event (not a grammatical verb; statements are events
+    without a PLOVER type)."""
     if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass", "compound"}:
         return False
     lemma = lemma_of(token)
