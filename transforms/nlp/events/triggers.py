@@ -1,4 +1,5 @@
-"""Triggers: content verbs that are not statements or grammatical verbs, eventive nouns, and
+"""Triggers: content verbs that are not grammatical verbs, eventive nouns and nominalisations,
+and
 the light verbs that hand their event to a noun ("held talks", "renewed his call").
 
 The light-verb treatment follows PropBank/NomBank (Meyers et al. 2004)."""
