@@ -1,6 +1,6 @@
-"""Triggers: content verbs that are not grammatical verbs, eventive nouns and nominalisations,
-and
-the light verbs that hand their event to a noun ("held talks", "renewed his call").
+"""Triggers: content verbs that are not grammatical verbs, eventive nouns and
+nominalisations, and the light verbs that hand their event to a noun ("held talks", "renewed
+his call").
 
 The light-verb treatment follows PropBank/NomBank (Meyers et al. 2004)."""
 
