@@ -37,6 +37,7 @@ import argparse
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -550,7 +551,7 @@ def noun_rows(
     return out
 
 
-def check(rows: list[tuple[str, ...]], categories: set[str]) -> list[str]:
+def check(rows: Sequence[tuple[str, ...]], categories: set[str]) -> list[str]:
     """Rows against the codebook: types outside its categories, and verbs its definitions
     name for one category that the dictionary types otherwise (resolved, with the quoted
     definition, in plover_additions.tsv)."""
@@ -587,7 +588,7 @@ MIT_NOTICE = """\
 """
 
 
-def write(path: Path, header: str, columns: list[str], rows: list[tuple[str, ...]]) -> None:
+def write(path: Path, header: str, columns: list[str], rows: Sequence[tuple[str, ...]]) -> None:
     """Write a TSV with a comment header."""
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write(header)
@@ -607,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, skipped = lexicon_rows(blocks, table)
     rows += noun_rows(blocks, table, synsets)
     notes = check(rows, codebook_categories(src / "plover" / "PLOVER_MANUAL.tex"))
-    codes = {r[4] for r in rows if r[4][:1].isdigit()}
+    codes = {r[4].split()[0] for r in rows if r[4][:1].isdigit()}
     differences = table_differences(codes, table)
     counts = Counter(r[3] for r in rows)
     header = (
