@@ -378,7 +378,6 @@ def drop_self_targets(ev: EventScope, token: Token, frame: Frame) -> None:
 
 def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: set[str]) -> bool:
     """Whether two argument heads name the same entity (same mention key or head word)."""
-    doc = ev.ctx.doc
     a_start, a_end = arg_span(actor, ev.ctx.kids)
     t_start, t_end = arg_span(target, ev.ctx.kids)
     a_mention = ev.ctx.mention_at(a_start, a_end)
@@ -389,5 +388,6 @@ def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: se
         and a_mention.entity_key == t_mention.entity_key
     ):
         return True
-    actor_text = doc.text[a_start:a_end].lower()
-    return target.pos_ == "PROPN" and actor_text == doc.text[t_start:t_end].lower()
+    text = ev.ctx.text
+    actor_text = text[a_start:a_end].lower()
+    return target.pos_ == "PROPN" and actor_text == text[t_start:t_end].lower()

@@ -112,6 +112,9 @@ def base_type(ev: EventScope, token: Token) -> str:
     """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed): the
     first row of its lemma whose pattern holds (rows with more constraints first). A noun
     the lexicon does not list takes the type of the verb it nominalises."""
+    known = ev.types.get(token.i)
+    if known is not None and token.doc is ev.ctx.doc:
+        return known
     lemma = token.lemma_.lower()
     pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
     entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
@@ -120,6 +123,8 @@ def base_type(ev: EventScope, token: Token) -> str:
         verb = derived_verb(ev, token)
         if verb is not None:
             found = _first_match(ev, token, ev.lex.entries[verb], "VERB")
+    if token.doc is ev.ctx.doc:
+        ev.types[token.i] = found or "OTHER"
     return found or "OTHER"
 
 
