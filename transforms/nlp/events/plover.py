@@ -117,6 +117,9 @@ def base_type(ev: EventScope, token: Token) -> str:
         return known
     lemma = token.lemma_.lower()
     pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
+    if pos == "VERB" and lemma in ev.lex.speech:
+        # a statement is CAMEO 01, which the codebook's translation table drops: untyped
+        return "OTHER"
     entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
     found = _first_match(ev, token, entries, pos)
     if found is None and pos == "NOUN":
