@@ -176,6 +176,12 @@ EVENT_PARTICIPANTS = _table(
         _f("start_char", _OFFSET, "Argument start.", nullable=False),
         _f("end_char", _OFFSET, "Argument end.", nullable=False),
         _f("doc_id", _ID, "Document of the event.", nullable=False),
+        _f(
+            "sector",
+            pa.string(),
+            "Sector of a generic agent (police, military, rebels, government, ...), from the "
+            "Phoenix agents dictionary; null for names and other arguments.",
+        ),
     ],
     description="One row per argument of an event.",
     primary_key=("event_id", "role", "start_char", "end_char"),

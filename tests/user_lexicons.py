@@ -19,16 +19,21 @@ ENTITY_SENTENCE = "Shares of Zentro fell sharply after the mine flooded in March
 
 def write_user_lexicons(root: Path) -> dict[str, Path]:
     """Copies of the packaged lexicons with one user entry each: a cue verb, a PLOVER
-    mapping and a gazetteer organisation."""
+    mapping (in the v1 lexicon and in the v2 additions) and a gazetteer organisation."""
     cues = root / "cues.tsv"
     cues.write_text(packaged("quotes/cues.tsv").read_text() + "snarfle\tVERB\tco\t0.8\n")
     plover = root / "plover.tsv"
     plover.write_text(packaged("events/plover.tsv").read_text() + "snarfle\tVERB\t\tASSAULT\n")
+    additions = root / "plover_additions.tsv"
+    additions.write_text(
+        packaged("events/plover_additions.tsv").read_text()
+        + "snarfle\tVERB\t\tASSAULT\ta user's own row\n"
+    )
     gazetteer = root / "entities"
     shutil.copytree(packaged("entities"), gazetteer)
     with (gazetteer / "organisations.tsv").open("a", encoding="utf-8") as out:
         out.write("Zentrovia Mining Board\tORG\tZentro|ZMB\t\n")
-    return {"cues": cues, "plover": plover, "gazetteer": gazetteer}
+    return {"cues": cues, "plover": plover, "additions": additions, "gazetteer": gazetteer}
 
 
 def write_user_config(root: Path, lexicons: dict[str, Path]) -> Path:
@@ -36,7 +41,9 @@ def write_user_config(root: Path, lexicons: dict[str, Path]) -> Path:
     text = CONFIG_PATH.read_text()
     replacements = {
         'cues = "${paths.lexicons}/quotes/cues.tsv"': f'cues = "{lexicons["cues"]}"',
-        'plover = "${paths.lexicons}/events/plover.tsv"': f'plover = "{lexicons["plover"]}"',
+        'additions = "${paths.lexicons}/events/plover_additions.tsv"': (
+            f'additions = "{lexicons["additions"]}"'
+        ),
         'directory = "${paths.lexicons}/entities"': f'directory = "{lexicons["gazetteer"]}"',
     }
     for old, new in replacements.items():

@@ -1,14 +1,17 @@
 """Event mentions: who did what to whom, when, typed with PLOVER categories.
 
-The ``presslake_events_v1`` component (:mod:`.component`) reads the dependency parse: every
-content verb that is not a statement ("said") or a grammatical verb ("be", "begin"), and
-every eventive noun ("invasion", "talks", "sanctions"), is a trigger (:mod:`.triggers`). Its
-frame (:mod:`.frames`) gives the participants (actor, target, theme, location, count) and
-the time expressions of its clause. Types come from the lexicon (:mod:`.lexicon`, by default
-``transforms/data/events/plover.tsv``: lemma with an optional particle, preposition, object,
-complement or modifier pattern) and PLOVER's coding conventions (:mod:`.plover`); modality
-from FactBank-style cues (:mod:`.modality`). :mod:`.rows` turns the mentions into the
-``events`` and ``event_participants`` rows.
+The ``presslake_events_v2`` component (:mod:`.component`) reads the dependency parse: every
+content verb that is not a grammatical verb ("be", "begin") - statements ("said") included,
+untyped, as TimeML and CAMEO's "make public statement" treat them - and every eventive noun
+("invasion", "talks", "sanctions"; nominalisations of lexicon verbs) is a trigger
+(:mod:`.triggers`). Its frame (:mod:`.frames`) gives the participants (actor, target, theme,
+location, count; generic agents typed with their sector) and the time expressions the syntax
+attaches to it. Types come from the lexicon built from the event-data field's dictionaries
+(:mod:`.lexicon`: PETRARCH2's CAMEO verb patterns through the CAMEO -> PLOVER translation,
+with codebook-justified additions, ``scripts/build_plover_lexicon.py``) and PLOVER's coding
+conventions (:mod:`.plover`); modality from FactBank-style cues (:mod:`.modality`).
+:mod:`.rows` turns the mentions into the ``events`` and ``event_participants`` rows.
+``presslake_events_v1`` keeps the former hand-written lexicon.
 
 Every rule is a function of an :class:`EventScope` (the Doc's context, the lexicon and the
 time expressions each verb governs) made per call: the component holds only the lexicon.

@@ -1,4 +1,4 @@
-"""``presslake_events_v1``: event mentions on ``doc._.pl_events``, built by pure rules over
+"""``presslake_events_v2`` (and v1): event mentions on ``doc._.pl_events``, built by pure rules over
 the Doc's context."""
 
 from __future__ import annotations
@@ -12,15 +12,22 @@ from transforms.nlp.context import DocContext, doc_context
 from transforms.nlp.events.frames import (
     Frame,
     actor_heads,
+    agent_of,
     arg_span,
     conjuncts,
     drop_self_targets,
     noun_frame,
+    owner_of,
     verb_frame,
 )
-from transforms.nlp.events.lexicon import LEXICON_FUNCTION, EventLexicon, load_lexicon
+from transforms.nlp.events.lexicon import (
+    LEXICON_FUNCTION,
+    LEXICON_FUNCTION_V1,
+    EventLexicon,
+    load_lexicon,
+)
 from transforms.nlp.events.modality import modality_of
-from transforms.nlp.events.plover import base_type, context_type
+from transforms.nlp.events.plover import base_type, context_type, one_sided
 from transforms.nlp.events.records import EventArgument, EventMention
 from transforms.nlp.events.scope import EventScope
 from transforms.nlp.events.triggers import is_noun_trigger, is_verb_trigger, light_governor
@@ -40,27 +47,48 @@ def _depth(ev: EventScope, token: Token) -> int:
 
 
 def _times(ev: EventScope, token: Token) -> tuple[TimexSpan, ...]:
-    """Time expressions whose nearest governing verb is ``token`` (its own clause)."""
-    return tuple(ev.governed.get(token.i, ()))
+    """Time expressions whose nearest governing verb is ``token`` (its own clause); a
+    coordinated verb without one shares its first conjunct's ("cut prices and unveiled the
+    phone on Tuesday")."""
+    own = ev.governed.get(token.i)
+    if own:
+        return tuple(own)
+    if token.dep_ == "conj" and token.pos_ == "VERB":
+        first = token.head
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head
+        if first.pos_ == "VERB" and not ev.ctx.children(token, {"nsubj", "nsubjpass"}):
+            return tuple(ev.governed.get(first.i, ()))
+    return ()
 
 
-def governed_times(ctx: DocContext) -> dict[int, list[TimexSpan]]:
-    """Map each time expression to the nearest verb above it (one walk per timex)."""
+def governed_times(ctx: DocContext, lex: EventLexicon) -> dict[int, list[TimexSpan]]:
+    """Map each time expression to the triggers it modifies: the nearest verb above it, and an
+    eventive noun it modifies directly on the way ("the meeting on Tuesday", "last week's
+    talks"); one walk per timex."""
     doc = ctx.doc
     by_token = ctx.timex_by_token
     governed: dict[int, list[TimexSpan]] = {}
+    scope = EventScope(ctx, lex)
     for timex in dict.fromkeys(by_token.values()):
         span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
         if span is None:
             continue
         current = span.root
-        for _ in range(40):
+        for step in range(40):
             if current.head == current:
                 break
-            current = current.head
-            if current.pos_ in {"VERB", "AUX"} and current.i not in by_token:
+            previous, current = current, current.head
+            if current.i in by_token:
+                continue
+            if current.pos_ in {"VERB", "AUX"}:
                 governed.setdefault(current.i, []).append(timex)
                 break
+            direct = step == 0 or (step == 1 and previous.dep_ == "prep")
+            if current.pos_ == "NOUN" and direct and is_noun_trigger(scope, current):
+                # the noun's own time; the clause's verb above keeps it too ("At a
+                # conference on Friday, Kim condemned ...")
+                governed.setdefault(current.i, []).append(timex)
     return governed
 
 
@@ -68,7 +96,7 @@ def find_events(ctx: DocContext, lex: EventLexicon) -> list[EventMention]:
     """All event mentions of the context's Doc, left to right."""
     doc = ctx.doc
     by_token = ctx.timex_by_token
-    ev = EventScope(ctx, lex, governed_times(ctx))
+    ev = EventScope(ctx, lex, governed_times(ctx, lex))
     mentions: list[EventMention] = []
     # Only verbs and nouns can be triggers: test the POS array, not a Token per word.
     for i, pos in enumerate(ctx.ids(POS)):
@@ -88,7 +116,7 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
     frame = verb_frame(ev, token)
     base = base_type(ev, token)
     modality = modality_of(ev, token)
-    event_type = context_type(ev, token, base, modality)
+    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
     if event_type == "DEMAND" and base != "DEMAND":
         speaker = token.head
         if token.dep_ == "ccomp" and speaker.lemma_.lower() in ev.lex.speech:
@@ -135,7 +163,7 @@ def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
     )
     if not frame.actors and not frame.targets and base == "OTHER" and light is None and (unlisted):
         return None
-    event_type = context_type(ev, token, base, modality)
+    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
     return _mention(ev, token, event_type, modality, frame, base=base,
                          governor=light)  # fmt: skip
 
@@ -154,11 +182,19 @@ def _mention(
     seen: set[tuple[str, int, int]] = set()
     text = ev.ctx.text
 
-    def add(role: str, start: int, end: int) -> None:
+    def add(role: str, start: int, end: int, head: Token | None = None) -> None:
         key = (role, start, end)
         if key not in seen and start < end:
             seen.add(key)
-            arguments.append(EventArgument(role, start, end, text[start:end]))
+            sector = owner = None
+            if head is not None and role in {"actor", "target"}:
+                agent = agent_of(ev, head)
+                if agent is not None:
+                    sector = agent.sector
+                    whose = owner_of(ev, head)
+                    if whose is not None:
+                        owner = (whose.idx, whose.idx + len(whose))
+            arguments.append(EventArgument(role, start, end, text[start:end], sector, owner))
 
     for role, heads in (
         ("actor", frame.actors),
@@ -167,7 +203,11 @@ def _mention(
         ("location", frame.locations),
     ):
         for head in heads:
-            add(role, *arg_span(head, ev.ctx.kids))
+            start, end = arg_span(head, ev.ctx.kids)
+            pronoun = frame.relatives.get(head.i) if role == "actor" else None
+            if pronoun is not None:
+                end = max(end, pronoun.idx + len(pronoun))
+            add(role, start, end, head)
     for start, end in frame.counts:
         add("count", start, end)
     times = _times(ev, token)
@@ -184,6 +224,12 @@ def _mention(
         confidence += 0.1
     if token.pos_ == "NOUN":
         confidence -= 0.1
+    # The main event of the sentence first (PLOVER codes the main event of a sentence);
+    # "Negated events can be excluded from the final event dataset" (codebook, auxiliary
+    # modes): they come last.
+    confidence -= 0.05 * min(_depth(ev, token), 4)
+    if modality == "negated":
+        confidence -= 0.3
     future = modality == "future" or any(t.future for t in times)
     return EventMention(
         trigger_start=token.idx,
@@ -193,7 +239,7 @@ def _mention(
         event_type=event_type,
         modality=modality,
         sentence_index=ev.ctx.sentence_index_at(token.idx),
-        confidence=round(min(confidence, 0.95), 2),
+        confidence=round(min(max(confidence, 0.05), 0.95), 2),
         depth=_depth(ev, token),
         arguments=tuple(arguments),
         times=times,
@@ -224,25 +270,46 @@ class EventExtractor:
         return base_type(EventScope(doc_context(token.doc), self.lexicon), token)
 
 
+_REQUIRES = [
+    "token.dep",
+    "token.lemma",
+    "token.tag",
+    "doc.ents",
+    "doc._.pl_mentions",
+    "doc._.pl_timex",
+]
+
+
 @Language.factory(
     "presslake_events_v1",
-    requires=[
-        "token.dep",
-        "token.lemma",
-        "token.tag",
-        "doc.ents",
-        "doc._.pl_mentions",
-        "doc._.pl_timex",
-    ],
+    requires=_REQUIRES,
     assigns=["doc._.pl_events"],
-    default_config={"lexicon": {"@misc": LEXICON_FUNCTION, "plover": "", "words": ""}},
+    default_config={"lexicon": {"@misc": LEXICON_FUNCTION_V1, "plover": "", "words": ""}},
 )
 def make_events(nlp: Language, name: str, lexicon: EventLexicon) -> EventExtractor:
-    """Create the ``presslake_events_v1`` component.
+    """Create the ``presslake_events_v1`` component (the hand-written v1 lexicon).
 
     Args:
-        lexicon: PLOVER lexicon and event word classes (``[components.presslake_events.
-            lexicon]`` in ``config.cfg``: the paths of the two files).
+        lexicon: PLOVER lexicon and event word classes.
+    """
+    return EventExtractor(lexicon)
+
+
+@Language.factory(
+    "presslake_events_v2",
+    requires=_REQUIRES,
+    assigns=["doc._.pl_events"],
+    default_config={"lexicon": {"@misc": LEXICON_FUNCTION}},
+)
+def make_events_v2(nlp: Language, name: str, lexicon: EventLexicon) -> EventExtractor:
+    """Create the ``presslake_events_v2`` component: types from the lexicon built from the
+    field's dictionaries, generic agents typed with their sector, sports and entertainment
+    discards.
+
+    Args:
+        lexicon: ``[components.presslake_events.lexicon]`` in ``config.cfg``: the paths of
+            the generated CAMEO lexicon, its word sets, the additions, the word classes, the
+            agents and the discards.
     """
     return EventExtractor(lexicon)
 

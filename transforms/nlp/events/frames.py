@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from transforms.nlp.events.lexicon import Agent
 from transforms.nlp.events.scope import (
     OBJECT_DEPS,
     PASSIVE_SUBJECT_DEPS,
@@ -23,15 +24,21 @@ from transforms.nlp.events.scope import (
 
 _TARGET_PREPS = frozenset({"against", "on", "toward", "towards", "with", "at", "into", "upon"})
 
+
 _TRANSFER_PREPS = frozenset({"to"})
+
 
 _LOCATION_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "from"})
 
+
 _ARG_EXCLUDED_DEPS = frozenset({"conj", "cc", "appos", "relcl", "acl", "punct", "advcl", "prep"})
+
 
 _ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC"})
 
+
 _TIME_LABELS = frozenset({"DATE", "TIME"})
+
 
 _RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 
@@ -71,13 +78,59 @@ def _is_participant(token: Token, ev: EventScope) -> bool:
     """Whether a noun phrase head names an actor/target rather than a thing."""
     if token.ent_type_ in _ENTITY_LABELS or token.pos_ in {"PROPN", "PRON"}:
         return token.lower_ not in {"it", "this", "that", "which", "what"} or bool(token.ent_type_)
-    if token.lemma_.lower() in ev.lex.participant_nouns:
+    if token.lemma_.lower() in ev.lex.participant_nouns or agent_of(ev, token) is not None:
         return True
     # "Palestinian detainees", "Sierra Leonean refugees": people named by their nation.
     return token.pos_ == "NOUN" and any(
         child.dep_ in {"amod", "compound"} and child.ent_type_ in {"NORP", "GPE"}
         for child in ev.ctx.kids(token)
     )
+
+
+def agent_of(ev: EventScope, token: Token) -> Agent | None:
+    """The generic agent a noun phrase head names ("riot police", "the defence ministry",
+    "protesters"), from the Phoenix agents dictionary: the longest phrase of the head and the
+    compounds and adjectives right before it."""
+    if token.pos_ not in {"NOUN", "PROPN"} or not ev.lex.agents:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start - 1].head == token and doc[start - 1].dep_ in {
+            "compound", "amod"} and token.i - start < 3:  # fmt: skip
+        start -= 1
+    for first in range(start, token.i + 1):
+        words = [t.lower_ for t in doc[first : token.i]]
+        for last in (token.lower_, token.lemma_.lower()):
+            agent = ev.lex.agents.get(" ".join([*words, last]))
+            if agent is not None:
+                return agent
+    return None
+
+
+def owner_of(ev: EventScope, token: Token) -> Token | None:
+    """Whose a generic agent is, where the phrase says so: "Israeli police", "Russia's
+    defence ministry", "the police of Israel" (a nationality, country or organisation)."""
+    for child in ev.ctx.kids(token):
+        if child.dep_ in {"amod", "compound", "poss"} and child.ent_type_ in {"NORP", "GPE",
+                                                                             "ORG"}:  # fmt: skip
+            return child
+    for child in ev.ctx.children(token, {"prep"}):
+        if child.lower_ in {"of", "from"}:
+            for pobj in ev.ctx.children(child, {"pobj"}):
+                if pobj.ent_type_ in {"GPE", "ORG", "NORP"}:
+                    return pobj
+    return None
+
+
+def _named_apposition(ev: EventScope, token: Token) -> Token:
+    """The name a description is in apposition with: "the carmaker, General Motors, said":
+    General Motors (a name identifies the actor better than a description)."""
+    if token.pos_ != "NOUN":
+        return token
+    for child in ev.ctx.children(token, {"appos"}):
+        if child.pos_ == "PROPN" or child.ent_type_ in _ENTITY_LABELS:
+            return child
+    return token
 
 
 def _relative_antecedent(token: Token) -> Token:
@@ -98,6 +151,9 @@ class Frame:
     themes: list[Token] = field(default_factory=list)
     locations: list[Token] = field(default_factory=list)
     counts: list[tuple[int, int]] = field(default_factory=list)
+    #: Antecedent index -> the relative pronoun that stands for it in the trigger's clause
+    #: ("Apple, which makes the iPod": the actor span runs from "Apple" to "which").
+    relatives: dict[int, Token] = field(default_factory=dict)
 
 
 def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
@@ -118,7 +174,12 @@ def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}:
         head = verb.head
         if verb.tag_ == "VBN":
-            return []
+            # "the deal announced by Apple": the agent of the participle.
+            return [
+                pobj
+                for agent in ev.ctx.children(verb, {"agent"})
+                for pobj in ev.ctx.children(agent, {"pobj"})
+            ]
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in ev.ctx.kids(verb)) and (
             not _is_participant(head, ev)
         ):
@@ -139,6 +200,15 @@ def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
         objects = ev.ctx.children(head, OBJECT_DEPS)
         if objects:
             return objects
+    if verb.dep_ == "xcomp" and head.pos_ == "VERB" and not ev.ctx.children(head, {"agent"}):
+        raised = ev.ctx.children(head, PASSIVE_SUBJECT_DEPS)
+        if raised:
+            # "Apple is expected to launch ...": the passive subject of the raising verb
+            # is the complement's subject.
+            return [_relative_antecedent(r) for r in raised]
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head != head:
+        # "X is likely to buy", "X was able to close": the subject of the copula.
+        return actor_heads(ev, head.head, seen=seen + 1)
     if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and head.pos_ in {
         "VERB",
         "AUX",
@@ -166,7 +236,13 @@ def verb_frame(ev: EventScope, verb: Token) -> Frame:
     frame = Frame()
     for actor in actor_heads(ev, verb):
         frame.actors.extend(conjuncts(actor))
-    frame.actors = [a for a in frame.actors if a.lower_ not in _RELATIVE_PRONOUNS]
+    frame.actors = [_named_apposition(ev, a) for a in frame.actors if a.lower_ not in
+                    _RELATIVE_PRONOUNS]  # fmt: skip
+    for pronoun in ev.ctx.children(verb, SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"agent"}):
+        if pronoun.lower_ in _RELATIVE_PRONOUNS:
+            antecedent = _relative_antecedent(pronoun)
+            if antecedent is not pronoun and 0 < pronoun.i - antecedent.i <= 4:
+                frame.relatives[antecedent.i] = pronoun
     passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
     objects = [o for obj in ev.ctx.children(verb, OBJECT_DEPS) for o in conjuncts(obj)]
     if passive:
@@ -175,8 +251,23 @@ def verb_frame(ev: EventScope, verb: Token) -> Frame:
         objects = [verb.head]
     if not passive and verb.dep_ == "xcomp" and not objects:
         objects = []
+    if (
+        not objects
+        and not passive
+        and lemma_of(verb) in ev.lex.unaccusative
+        and frame.actors
+        and not ev.ctx.children(verb, {"agent"})
+    ):
+        # "Sales fell", "the talks collapsed": the subject undergoes the change (PropBank
+        # Arg1 of unaccusative verbs; Levin 1993, 45.4-45.6). It stays the actor too: the
+        # same verbs also take agents ("the company opened", "prices rose").
+        frame.themes = list(frame.actors)
+        return frame
     participants = [o for o in objects if _is_participant(o, ev)]
     frame.themes = [o for o in objects if not _is_participant(o, ev)]
+    if not objects:
+        # "plans to sell", "agreed that ...": the complement clause is what the verb is about.
+        frame.themes = ev.ctx.children(verb, {"xcomp", "ccomp"})
     recipients = [r for r in _prep_objects(ev, verb, _TRANSFER_PREPS) if _is_participant(r, ev)]
     if recipients and lemma_of(verb) in ev.lex.transfer:
         frame.themes = objects
@@ -220,7 +311,7 @@ def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
         c
         for c in ev.ctx.kids(noun)
         if c.dep_ == "poss" or (c.dep_ in {"amod", "compound"} and c.ent_type_ in {
-            "NORP", "GPE"})
+            "NORP", "GPE", "ORG", "PERSON"})
     ]  # fmt: skip
     if not frame.actors and owners:
         frame.actors = [_relative_antecedent(o) for o in owners[:1]]
@@ -228,8 +319,31 @@ def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
         frame.actors = [
             p for p in _prep_objects(ev, noun, frozenset({"by"})) if _is_participant(p, ev)
         ]
+    verb = noun.head
+    if verb.dep_ == "prep" and noun.dep_ == "pobj" and verb.lower_ in {
+            "in", "into", "to", "on", "for", "after", "during", "through", "via"}:  # fmt: skip
+        verb = verb.head  # "took part in the talks", "agreed to the sale", "paid for ..."
+    if not frame.actors and noun.dep_ in OBJECT_DEPS | {"pobj"} and verb.pos_ == "VERB":
+        # "Apple announced the acquisition", "GM began its restructuring": the subject of a
+        # support, statement, aspectual or commitment verb is the noun's agent (NomBank
+        # support chains; Meyers et al. 2004).
+        lemma = lemma_of(verb)
+        if (
+            lemma in ev.lex.speech
+            or lemma in ev.lex.grammatical
+            or lemma in ev.lex.commit
+            or lemma in ev.lex.light
+            or (lemma not in ev.lex.request and lemma not in ev.lex.negative)
+        ):  # fmt: skip
+            frame.actors = [a for s in actor_heads(ev, verb) for a in conjuncts(s)]
     preps = _TARGET_PREPS | _TRANSFER_PREPS | frozenset({"of"})
     frame.targets = [t for t in _prep_objects(ev, noun, preps) if _is_participant(t, ev)]
+    # "the launch of the iPod", "the sale of its stake": what the event acts on.
+    frame.themes = [
+        t
+        for t in _prep_objects(ev, noun, frozenset({"of"}) | _TARGET_PREPS - {"with"})
+        if not _is_participant(t, ev)
+    ]
     if light_verb is not None and not frame.targets:
         frame.targets = [
             t for t in _prep_objects(ev, light_verb, _TARGET_PREPS) if _is_participant(t, ev)
@@ -264,7 +378,6 @@ def drop_self_targets(ev: EventScope, token: Token, frame: Frame) -> None:
 
 def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: set[str]) -> bool:
     """Whether two argument heads name the same entity (same mention key or head word)."""
-    doc = ev.ctx.doc
     a_start, a_end = arg_span(actor, ev.ctx.kids)
     t_start, t_end = arg_span(target, ev.ctx.kids)
     a_mention = ev.ctx.mention_at(a_start, a_end)
@@ -275,5 +388,6 @@ def _same_referent(ev: EventScope, actor: Token, target: Token, target_words: se
         and a_mention.entity_key == t_mention.entity_key
     ):
         return True
-    actor_words = {t.lower_ for t in doc[actor.left_edge.i : actor.i + 1] if t.pos_ == "PROPN"}
-    return bool(actor_words & target_words) and target.pos_ == "PROPN"
+    text = ev.ctx.text
+    actor_text = text[a_start:a_end].lower()
+    return target.pos_ == "PROPN" and actor_text == text[t_start:t_end].lower()

@@ -6,59 +6,129 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.nlp.events.lexicon import LexiconEntry
+from transforms.nlp.events.frames import agent_of
+from transforms.nlp.events.lexicon import Constraint, LexiconEntry
 from transforms.nlp.events.modality import CONDITION_MARKS
 from transforms.nlp.events.scope import OBJECT_DEPS, EventScope
-from transforms.nlp.events.triggers import particle
+from transforms.nlp.events.triggers import derived_verb, particle
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
 
+
 _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "RETREAT", "AGREE"})
 
+
 _DEMAND_AUX = frozenset({"must"})
+_FORCE = frozenset({"ASSAULT", "FIGHT"})
 
 
-def _pattern_matches(ev: EventScope, entry: LexiconEntry, token: Token) -> bool:
-    if not entry.kind:
-        return True
-    if entry.kind == "prt":
-        return particle(ev, token) in entry.values
-    if entry.kind == "prep":
-        return any(c.dep_ == "prep" and c.lower_ in entry.values for c in ev.ctx.kids(token))
-    if entry.kind == "obj":
-        heads = [c for c in ev.ctx.kids(token) if c.dep_ in OBJECT_DEPS | {"nsubjpass"}]
+def discarded(ev: EventScope, token: Token) -> bool:
+    """Whether the trigger's sentence names sports or entertainment (the Phoenix discards:
+    "World Cup", "quarterfinal", "box office"): its "attacks" and "wins" are not events."""
+    pattern = ev.lex.discard_pattern
+    if pattern is None:
+        return False
+    sent = token.sent
+    hit = ev.discarded.get(sent.start)
+    if hit is None:
+        hit = pattern.search(sent.text.lower()) is not None
+        ev.discarded[sent.start] = hit
+    return hit
+
+
+class _Slots:
+    """What a trigger's patterns test, gathered once per trigger: its particle, prepositions
+    with their objects, object heads, complements and modifiers (lower-case words and
+    lemmas)."""
+
+    def __init__(self, ev: EventScope, token: Token) -> None:
+        kids = ev.ctx.kids(token)
+        self.particle = particle(ev, token)
+        self.preps: set[str] = set()
+        self.pp: set[str] = set()
+        for child in kids:
+            if child.dep_ in {"prep", "agent"}:
+                prep = child.lower_
+                self.preps.add(prep)
+                self.pp.add(prep + ":*")
+                for pobj in ev.ctx.children(child, {"pobj"}):
+                    self.pp.add(f"{prep}:{pobj.lower_}")
+                    self.pp.add(f"{prep}:{pobj.lemma_.lower()}")
         if token.pos_ == "NOUN":
             heads = [
                 p for c in ev.ctx.children(token, {"prep"}) for p in ev.ctx.children(c, {"pobj"})
             ]
+        else:
+            heads = [c for c in kids if c.dep_ in OBJECT_DEPS | {"nsubjpass"}]
         heads.extend(
             p for h in list(heads) for c in ev.ctx.children(h, {"prep"})
             if c.lower_ == "of" for p in ev.ctx.children(c, {"pobj"})
         )  # fmt: skip
-        return any(h.lemma_.lower() in entry.values or h.lower_ in entry.values for h in heads)
-    if entry.kind == "mod":
-        return any(
-            c.dep_ in {"compound", "amod"} and c.lemma_.lower() in entry.values
-            for c in ev.ctx.kids(token)
-        )
-    if entry.kind == "xcomp":
-        comps = ev.ctx.children(token, {"xcomp"})
-        return bool(comps) and (
-            "*" in entry.values or any(c.lemma_.lower() in entry.values for c in comps)
-        )
-    return False
+        # the head and its compounds ("relief supplies" matches a RELIEF pattern)
+        heads.extend(c for h in list(heads) for c in ev.ctx.children(h, {"compound"}))
+        self.objects = {h.lemma_.lower() for h in heads} | {h.lower_ for h in heads}
+        self.xcomps = {c.lemma_.lower() for c in kids if c.dep_ == "xcomp"}
+        self.mods = {c.lemma_.lower() for c in kids if c.dep_ in {"compound", "amod"}}
+
+    def matches(self, constraints: tuple[Constraint, ...]) -> bool:
+        """Whether every constraint holds."""
+        for kind, values in constraints:
+            if kind == "prt":
+                ok = self.particle in values
+            elif kind == "prep":
+                ok = bool(self.preps & values)
+            elif kind == "obj":
+                ok = bool(self.objects & values)
+            elif kind == "pp":
+                ok = bool(self.pp & values)
+            elif kind == "xcomp":
+                ok = bool(self.xcomps) and ("*" in values or bool(self.xcomps & values))
+            elif kind == "mod":
+                ok = bool(self.mods & values)
+            else:
+                ok = False
+            if not ok:
+                return False
+        return True
+
+
+def _first_match(
+    ev: EventScope, token: Token, entries: tuple[LexiconEntry, ...], pos: str
+) -> str | None:
+    slots: _Slots | None = None
+    for entry in entries:
+        if entry.pos not in {pos, "*"}:
+            continue
+        if entry.constraints:
+            if slots is None:
+                slots = _Slots(ev, token)
+            if not slots.matches(entry.constraints):
+                continue
+        return entry.event_type
+    return None
 
 
 def base_type(ev: EventScope, token: Token) -> str:
-    """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed)."""
+    """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed): the
+    first row of its lemma whose pattern holds (rows with more constraints first). A noun
+    the lexicon does not list takes the type of the verb it nominalises."""
+    known = ev.types.get(token.i)
+    if known is not None and token.doc is ev.ctx.doc:
+        return known
     lemma = token.lemma_.lower()
     pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
-    for entry in ev.lex.entries.get(lemma, ()):
-        if entry.pos not in {pos, "*"}:
-            continue
-        if _pattern_matches(ev, entry, token):
-            return entry.event_type
-    return "OTHER"
+    if pos == "VERB" and lemma in ev.lex.speech:
+        # a statement is CAMEO 01, which the codebook's translation table drops: untyped
+        return "OTHER"
+    entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
+    found = _first_match(ev, token, entries, pos)
+    if found is None and pos == "NOUN":
+        verb = derived_verb(ev, token)
+        if verb is not None:
+            found = _first_match(ev, token, ev.lex.entries[verb], "VERB")
+    if token.doc is ev.ctx.doc:
+        ev.types[token.i] = found or "OTHER"
+    return found or "OTHER"
 
 
 def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
@@ -68,9 +138,24 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     act is THREATEN (PLOVER 0.5 AGREE/THREATEN definitions); "X said Y must ..." is
     DEMAND.
     """
+    if base != "OTHER" and discarded(ev, token):
+        return "OTHER"
+    if base == "AGREE":
+        for comp in ev.ctx.children(token, {"xcomp"}):
+            inner = base_type(ev, comp)
+            if inner in _FORCE:
+                # An intent to use force is a threat: the CAMEO dictionary's transformation
+                # "a (_ b ATTACK) WANT = a b 138" (PETRARCH2 CAMEO.2.0.txt).
+                return "THREATEN"
+            if inner in _HOSTILE:
+                # "decided to expel": the intent is not cooperation; the act is coded.
+                return inner
     aux = {c.lower_ for c in ev.ctx.kids(token) if c.dep_ == "aux"}
     if aux & _DEMAND_AUX or ("should" in aux and token.head.lemma_.lower() in ev.lex.speech):
         return "DEMAND"
+    reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in ev.lex.speech
+    if modality == "hypothetical" and reported and "would" in aux:
+        modality = "future"  # "announced that troops would withdraw": future in the past
     if base == "OTHER" or modality not in {"future", "hypothetical"}:
         return base
     in_condition = any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(token))
@@ -84,11 +169,31 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in ev.ctx.kids(c))
         for c in ev.ctx.kids(token)
     )
-    reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in ev.lex.speech
     if base in _HOSTILE and base != "THREATEN" and (conditional or reported):
         return "THREATEN"
     if base == "RETREAT" and conditional:
         return "THREATEN"
+    if base in {"RETREAT", "CONCEDE"} and modality == "future":
+        # "Announcements of future retreats should be coded as CONCEDE"; future CONCEDE
+        # does not reduce to AGREE (codebook, CONCEDE and AGREE ambiguities).
+        return "CONCEDE"
     if base in _COOPERATIVE and modality == "future":
         return "AGREE"
+    return base
+
+
+def one_sided(ev: EventScope, token: Token, base: str, targets: list[Token]) -> str:
+    """FIGHT against people who do not fight back is ASSAULT: the codebook's one-sided
+    violence ("In one-sided violence, the perpetrator is coded as the actor and the victim
+    as the recipient"; mode targeted: "Targeted killings ... deliberate mass killings of
+    defenseless actors"). The victim is a named person or a civilian agent (civilians,
+    refugees, students, journalists, worshippers ...)."""
+    if base != "FIGHT":
+        return base
+    for target in targets:
+        if target.ent_type_ == "PERSON":
+            return "ASSAULT"
+        agent = agent_of(ev, target)
+        if agent is not None and agent.sector in ev.lex.words("civilian_sector"):
+            return "ASSAULT"
     return base

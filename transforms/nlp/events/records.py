@@ -18,6 +18,10 @@ class EventArgument:
     start_char: int
     end_char: int
     text: str
+    #: Sector of a generic agent ("police", "military", "rebels"), from the agents dictionary.
+    sector: str | None = None
+    #: Whose the agent is, where the phrase says ("Israeli police": the span of "Israeli").
+    owner: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +72,4 @@ class ParticipantRecord:
     start_char: int
     end_char: int
     doc_id: str
+    sector: str | None = None

@@ -23,9 +23,12 @@ def event_date(
 ) -> tuple[date | None, str | None, str | None]:
     """``(event_date, date_text, date_precision)`` of ``mention`` resolved against ``anchor``.
 
-    The first attached expression that names a date (not a duration or a vague "recently")
-    gives the date; coordinated ones ("in 2018 and 2019") share one ``date_text``, and a
-    preposition that changes the meaning ("since May") stays in it.
+    The first expression the syntax attaches to the trigger (its clause, a modifier of the
+    noun) that names a date gives the date; coordinated ones ("in 2018 and 2019") share one
+    ``date_text``, and a preposition that changes the meaning ("since May") stays in it.
+    Without one, or when the expression names a period around the publication rather than a
+    day ("this month", "last year"; kept in ``date_text``), the event carries its document's
+    date with precision ``published``.
     """
     probe = anchor or date(2000, 6, 15)
     dated = [
@@ -35,7 +38,7 @@ def event_date(
         and value.date is not None
     ]
     if not dated:
-        return None, None, None
+        return (anchor, None, PUBLISHED) if anchor else (None, None, None)
     text = doc_text(doc) if text is None else text
     first = dated[0]
     start, end = first.start_char, first.end_char
@@ -51,8 +54,25 @@ def event_date(
     resolved = resolve_time(first.text, anchor, future=first.future) if anchor else None
     date_text = text[start:end]
     if resolved is None or resolved.date is None:
-        return None, date_text, None
+        return (anchor, date_text, PUBLISHED) if anchor else (None, date_text, None)
+    if (
+        anchor is not None
+        and resolved.precision not in _DAY_OR_FINER
+        and abs((resolved.date - anchor).days) < _DISTANT_DAYS
+    ):
+        # "this month", "last year": a period around the publication, not a day. Measured on
+        # MEANTIME dev against putting every event on its document's date, only day
+        # expressions win there; the event keeps the words in date_text and shows its
+        # document's day. A distant period ("in 2018" in a 2024 article) is kept.
+        return anchor, date_text, PUBLISHED
     return resolved.date, date_text, resolved.precision
+
+
+#: ``date_precision`` of an event dated by its document's publication day.
+PUBLISHED = "published"
+_DAY_OR_FINER = frozenset({"day", "hour", "minute", "second", "time"})
+#: A period starting this many days or more from the publication day is kept as the date.
+_DISTANT_DAYS = 730
 
 
 def extract_events(
@@ -76,8 +96,9 @@ def extract_event_participants(doc: Doc, *, doc_id: str) -> Iterator[Participant
     """Yield one ``event_participants`` row per argument of each event of ``doc``.
 
     Actors, targets and locations resolve to canonical entities through
-    :meth:`transforms.nlp.context.DocContext.mention_at`; themes, counts and times keep only
-    their text.
+    :meth:`transforms.nlp.context.DocContext.mention_at`; a generic agent ("the Russian
+    defence ministry") carries its sector and resolves to whose it is where the phrase says
+    so; themes, counts and times keep only their text.
     """
     for mention in event_mentions(doc):
         yield from _participant_records(doc, mention, _event_id(doc_id, mention), doc_id)
@@ -127,6 +148,9 @@ def _participant_records(
         entity_id = None
         if arg.role in {"actor", "target", "location"}:
             found = mention_at(doc, arg.start_char, arg.end_char)
+            if arg.owner is not None:
+                # a generic agent resolves to whose it is: "Israeli police" -> Israel
+                found = mention_at(doc, *arg.owner) or found
             entity_id = found.entity_id if found is not None else None
         yield ParticipantRecord(
             event_id=event_id,
@@ -136,4 +160,5 @@ def _participant_records(
             start_char=arg.start_char,
             end_char=arg.end_char,
             doc_id=doc_id,
+            sector=arg.sector,
         )

@@ -25,6 +25,10 @@ class EventScope:
     ctx: DocContext
     lex: EventLexicon
     governed: dict[int, list[TimexSpan]] = field(default_factory=dict)
+    #: Sentence start -> whether the sentence holds a discard phrase (filled on demand).
+    discarded: dict[int, bool] = field(default_factory=dict)
+    #: Token index -> its lexicon type (filled on demand; rules ask for heads and complements).
+    types: dict[int, str] = field(default_factory=dict)
 
 
 def lemma_of(token: Token) -> str:
