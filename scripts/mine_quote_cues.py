@@ -37,16 +37,17 @@ from spacy.tokens import Doc, DocBin, Token
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_OUT = ROOT / "transforms" / "data" / "quote_cues.tsv"
+DEFAULT_OUT = ROOT / "transforms" / "data" / "quote_cues_mined.tsv"
 FRAMES = "cxo"
 #: Prepositions that carry the content of a cue noun or an object-frame verb.
 CONTENT_PREPS = frozenset({"about", "of", "on", "for", "against", "over", "as", "to", "with"})
 HEADER = """\
-# presslake quote cue lexicon: lemma, part of speech, frames, confidence.
+# presslake quote cues mined from PolNeAR train: lemma, part of speech, frames, confidence.
 # frames: c = clausal complement ("said (that) ...", "..., X said", "the claim that ..."),
 #         x = infinitive ("vowed to ...", "his promise to ..."),
 #         o = object and what follows it ("described X as ...", "criticism of ...").
-# MINED from PolNeAR train by scripts/mine_quote_cues.py (make cues); do not edit by hand.
+# Written by scripts/mine_quote_cues.py (make cues); do not edit by hand. The base lexicon
+# quote_cues.tsv keeps its own rows; these add the lemmas it lacks.
 # Columns after the header: lemma, POS, kept frames, confidence (smoothed precision of the
 # kept frames: gold cues / occurrences offering the frame). Settings: {settings}
 lemma\tpos\tframes\tconfidence
@@ -72,8 +73,7 @@ def offered(token: Token, pos: str) -> set[str]:
         if any(c.dep_ == "xcomp" and c.i > token.i for c in children):
             out.add("x")
         if any(
-            c.dep_ in {"dobj", "oprd", "dative"}
-            or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
+            c.dep_ in {"dobj", "oprd", "dative"} or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
             for c in token.rights
         ):
             out.add("o")
@@ -101,8 +101,10 @@ def used_frame(cue: Token, content: set[int]) -> str | None:
     if not content:
         return None
     doc = cue.doc
-    roots = [doc[i] for i in sorted(content) if doc[i].head.i not in content or doc[i].head == doc[i]]
-    root = max(roots, key=lambda t: (len(set(range(t.left_edge.i, t.right_edge.i + 1)) & content), -t.i))
+    roots = [
+        doc[i] for i in sorted(content) if doc[i].head.i not in content or doc[i].head == doc[i]
+    ]
+    root = max(roots, key=lambda t: (_covered(t, content), -t.i))
     if root.i == cue.i:
         return None
     # the content clause contains the cue ("..., X said", "A, X added, B")
@@ -126,6 +128,10 @@ def used_frame(cue: Token, content: set[int]) -> str | None:
     if cue.dep_ == "acomp" and head.i == cue.head.i and root.dep_ == "ccomp":
         return "c"
     return None
+
+
+def _covered(token: Token, content: set[int]) -> int:
+    return len(set(range(token.left_edge.i, token.right_edge.i + 1)) & content)
 
 
 def _char_tokens(doc: Doc, spans: Iterable[tuple[int, int]]) -> set[int]:
@@ -267,16 +273,21 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(text, encoding="utf-8")
     if args.stats is not None:
         with args.stats.open("w", encoding="utf-8") as out:
-            out.write("lemma\tpos\toccurrences\theads\t" + "\t".join(
-                f"{k}_{f}" for f in FRAMES for k in ("offers", "hits", "used")) + "\n")
+            out.write(
+                "lemma\tpos\toccurrences\theads\t"
+                + "\t".join(f"{k}_{f}" for f in FRAMES for k in ("offers", "hits", "used"))
+                + "\n"
+            )
             for (lemma, pos), n in stats.occurrences.most_common():
                 cells = [str(n), str(stats.heads[(lemma, pos)])]
                 for f in FRAMES:
-                    cells += [str(stats.offers[(lemma, pos, f)]),
-                              str(stats.offered_heads[(lemma, pos, f)]),
-                              str(stats.used[(lemma, pos, f)])]
+                    cells += [
+                        str(stats.offers[(lemma, pos, f)]),
+                        str(stats.offered_heads[(lemma, pos, f)]),
+                        str(stats.used[(lemma, pos, f)]),
+                    ]
                 out.write(f"{lemma}\t{pos}\t" + "\t".join(cells) + "\n")
-    print(f"{args.out}: {len(rows)} cues from {stats.attributions} gold cues", file=sys.stderr)
+    sys.stderr.write(f"{args.out}: {len(rows)} cues from {stats.attributions} gold cues\n")
     return 0
 
 
