@@ -560,8 +560,6 @@ def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None
     for _ in range(6):
         subject = _subject(token)
         if subject is not None and token.pos_ != "NOUN":
-            if subject.tag_ in _RELATIVE_TAGS and token.dep_ == "relcl":
-                return token.head
             return subject
         if token.dep_ not in _CLIMB_DEPS or token.head.i == token.i:
             break
@@ -580,6 +578,11 @@ def _speaker_token(cue: Token, cues: dict[tuple[str, str], Cue]) -> Token | None
 def _np_bounds(token: Token) -> tuple[int, int]:
     """Token bounds ``[start, end)`` of the noun phrase headed by ``token``, without
     appositions, relative clauses and trailing punctuation."""
+    antecedent = _antecedent(token)
+    if antecedent is not None:
+        # "officials who said ...": PolNeAR marks the relative pronoun as the source; the
+        # speaker runs from the noun it stands for to the pronoun ("Weaver, who")
+        return _np_bounds(antecedent)[0], token.i + 1
     start = token.left_edge.i
     end = token.i + 1
     for child in token.rights:
@@ -598,10 +601,22 @@ def _np_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
+def _antecedent(token: Token) -> Token | None:
+    """The noun a relative pronoun subject stands for ("officials" of "officials who said")."""
+    if token.tag_ in _RELATIVE_TAGS and token.dep_ in {"nsubj", "nsubjpass"}:
+        clause = token.head
+        if clause.dep_ == "relcl" and clause.head.i < token.i:
+            return clause.head
+    return None
+
+
 def _source_like(token: Token) -> bool:
     """Whether ``token`` can head the source of an attribution: a personal pronoun, a name
     (an entity of a source type or a proper noun), or a common noun that names people, bodies
-    or documents."""
+    or documents; a relative pronoun is read as the noun it stands for."""
+    antecedent = _antecedent(token)
+    if antecedent is not None:
+        return _source_like(antecedent)
     if token.tag_ in _PRONOUN_TAGS or token.tag_ in _RELATIVE_TAGS:
         return token.lower_ in _SOURCE_PRONOUNS
     if token.ent_type_ in _SOURCE_ENTS or token.pos_ == "PROPN":
