@@ -878,6 +878,10 @@ class QuoteExtractor:
             before it (same or previous paragraph).
         general_frames: Also read a verb outside the lexicon as a cue when it takes a
             clausal complement and has a source-like subject (:func:`_attribution_frame`).
+        min_orphan_words: Shortest quotation with no cue near it that is still a direct
+            quote (with no speaker unless a sentence ending in a colon introduces it).
+        max_title_words: Longest quotation inside a sentence that is read as a partial
+            quote (a title, a label) even when it closes on a full stop ("“Meet the Press.”").
     """
 
     def __init__(
@@ -889,6 +893,7 @@ class QuoteExtractor:
         inherit_speaker: bool = True,
         general_frames: bool = True,
         min_orphan_words: int = 13,
+        max_title_words: int = 3,
     ) -> None:
         self.cues = cues
         self._lemma_lower: dict[int, str] = {}
@@ -897,6 +902,7 @@ class QuoteExtractor:
         self.inherit_speaker = inherit_speaker
         self.general_frames = general_frames
         self.min_orphan_words = min_orphan_words
+        self.max_title_words = max_title_words
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.pl_quotes = self.find(doc)
@@ -1265,8 +1271,11 @@ class QuoteExtractor:
                 continue
             n_words = len(_WORD.findall(text, q_start, q_end))
             partial = (
-                n_words <= self.max_partial_words
-                and not re.search(r"[.?!]", text[q_start:q_end].rstrip(_QUOTE_CHARS + ",")[-1:])
+                (
+                    n_words <= self.max_title_words
+                    or not re.search(r"[.?!]", text[q_start:q_end].rstrip(_QUOTE_CHARS + ",")[-1:])
+                )
+                and n_words <= self.max_partial_words
                 and not _starts_sentence(doc, q_start)
             ) or (q_start, q_end) not in double_set
             if partial:
