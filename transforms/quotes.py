@@ -1365,6 +1365,10 @@ class QuoteExtractor:
                 )
                 return existing
             speaker = _speaker_token(cue, self.cues)
+            if speaker is not None and q_start <= speaker.idx < q_end:
+                # "“Every single amendment,” said Cruz": the parser takes a phrase of the
+                # quotation for the subject of an inverted cue; the speaker follows the cue
+                speaker = _inverted_speaker(cue) or speaker
             if speaker is not None:
                 entry = _cue_of(cue, self.cues)
                 confidence = entry.confidence if entry is not None else 0.5
@@ -1513,6 +1517,19 @@ def _governed_content(cue: Token, q_start: int, q_end: int) -> tuple[int, int]:
         if left <= q_start and q_end <= right and right - left <= 40:
             return left, right
     return q_start, q_end
+
+
+def _inverted_speaker(cue: Token) -> Token | None:
+    """The source-like noun phrase right after a cue verb ("..., said Cruz, who ...")."""
+    doc = cue.doc
+    if cue.i + 1 >= len(doc):
+        return None
+    token = doc[cue.i + 1]
+    while token.head.i != cue.i and cue.i < token.head.i <= cue.i + 6:
+        token = token.head
+    if token.head.i != cue.i or token.pos_ not in {"PROPN", "NOUN", "PRON"}:
+        return None
+    return token if _source_like(token) else None
 
 
 def _postposed_speaker(cue: Token) -> tuple[Token, int] | None:
