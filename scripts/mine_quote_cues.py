@@ -37,7 +37,7 @@ from spacy.tokens import Doc, DocBin, Token
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_OUT = ROOT / "transforms" / "data" / "quote_cues_mined.tsv"
+DEFAULT_OUT = ROOT / "transforms" / "data" / "quotes" / "cues_mined.tsv"
 FRAMES = "cxo"
 #: Prepositions that carry the content of a cue noun or an object-frame verb.
 CONTENT_PREPS = frozenset({"about", "of", "on", "for", "against", "over", "as", "to", "with"})
@@ -47,7 +47,7 @@ HEADER = """\
 #         x = infinitive ("vowed to ...", "his promise to ..."),
 #         o = object and what follows it ("described X as ...", "criticism of ...").
 # Written by scripts/mine_quote_cues.py (make cues); do not edit by hand. The base lexicon
-# quote_cues.tsv keeps its own rows; these add the lemmas it lacks.
+# cues.tsv keeps its own rows; these add the lemmas it lacks.
 # Columns after the header: lemma, POS, kept frames, confidence (smoothed precision of the
 # kept frames: gold cues / occurrences offering the frame). Settings: {settings}
 lemma\tpos\tframes\tconfidence
@@ -232,7 +232,7 @@ def read_gold(path: Path) -> Iterator[dict[str, object]]:
 
 def parses(texts: list[str], docbin: Path | None) -> Iterator[Doc]:
     """Parses of ``texts``: read from ``docbin`` (made by the same pipeline) or parsed now."""
-    from transforms.nlp import build_pipeline
+    from transforms.nlp.pipeline import build_pipeline
 
     nlp = build_pipeline(
         exclude=("presslake_entities", "presslake_quotes", "presslake_timex", "presslake_events")
