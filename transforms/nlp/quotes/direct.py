@@ -267,7 +267,7 @@ def _direct(
         )
     if len(WORD.findall(doc_text(doc), q_start, q_end)) >= rules.min_orphan_words:
         # A long quotation with no cue near it is still quoted speech: on PolNeAR train,
-        # three in four cueless passages of 13 words or more are annotated attributions
+        # 114 of 149 cueless passages of 13 words or more are annotated attributions
         # (block quotes after "X wrote:", tweets, statements).
         return _introduced(rules, doc, q_start, q_end)
     return None
