@@ -10,7 +10,7 @@ export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean cues
 
 $(BIN)/presslake: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ bench: install
 
 clean:
 	rm -rf $(WAREHOUSE) .pytest_cache
+
+# The mined quote cue lexicon, from PolNeAR train (scripts/mine_quote_cues.py).
+cues: install
+	$(BIN)/python scripts/mine_quote_cues.py --gold $(DATA)/train/quotes/polnear/polnear_train.jsonl

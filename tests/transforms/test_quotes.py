@@ -757,3 +757,66 @@ def test_furniture_addressees_and_opening_clauses_give_no_attribution(
     nlp: Language, text: str, absent: str
 ) -> None:
     assert [r for r in _quotes(nlp, text) if r.cue_text == absent] == []
+
+
+# --- rules fitted on PolNeAR train ------------------------------------------------------------
+
+
+def test_mined_cues_fill_the_gaps_of_the_base_lexicon() -> None:
+    cues = load_cues()
+    # "comment" and "lament" are cues of the mined file only; "say" keeps its base row
+    assert ("comment", "VERB") in cues
+    assert ("lament", "VERB") in cues
+    assert cues[("say", "VERB")].frames == "c"
+    # rows given as text are the whole lexicon
+    assert ("comment", "VERB") not in load_cues("say\tVERB\tc\t0.9\n")
+
+
+def test_mined_cue_gives_an_attribution(nlp: Language) -> None:
+    record = _find(
+        _quotes(nlp, "The coach lamented that his young players had lost their nerve late."),
+        "his young players",
+    )
+    assert record.speaker_text == "The coach"
+    assert record.cue_text == "lamented"
+
+
+def test_relative_pronoun_speaker_reaches_its_noun(nlp: Language) -> None:
+    record = _find(
+        _quotes(
+            nlp,
+            "Residents cheered Ms. Okafor, who said the new library would open in April.",
+        ),
+        "the new library would open",
+    )
+    assert record.speaker_text == "Ms. Okafor, who"
+    assert record.kind == "indirect"
+
+
+def test_long_quotation_after_a_colon_is_the_introducing_speaker(nlp: Language) -> None:
+    text = (
+        "The governor put it plainly at the ribbon cutting in Dover:\n\n"
+        "“We will keep building schools in every county until every child in this state "
+        "has a seat in a classroom near home.”"
+    )
+    record = _find(_quotes(nlp, text), "We will keep building schools")
+    assert record.kind == "direct"
+    assert record.speaker_text == "The governor"
+
+
+def test_long_quotation_without_any_cue_is_still_a_direct_quote(nlp: Language) -> None:
+    text = (
+        "Flooding closed the valley road again.\n\n"
+        "“Water came over the wall faster than anyone in the village had ever seen before, "
+        "and we had nowhere to take the animals.”"
+    )
+    record = _find(_quotes(nlp, text), "Water came over the wall")
+    assert record.kind == "direct"
+    assert record.speaker_text is None
+
+
+def test_short_title_with_a_full_stop_is_not_a_direct_quote(nlp: Language) -> None:
+    records = _quotes(
+        nlp, "“The vote is over,” the mayor told listeners of the radio program “Harbor Lights.”"
+    )
+    assert [r.text for r in records if r.kind == "direct"] == ["“The vote is over,”"]

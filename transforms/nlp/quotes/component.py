@@ -149,8 +149,8 @@ class QuoteExtractor:
 
     Args:
         cues: Cue lexicon, as returned by :func:`load_cues`.
-        max_partial_words, min_partial_words, inherit_speaker, general_frames: See
-            :class:`QuoteRules`.
+        max_partial_words, min_partial_words, inherit_speaker, general_frames,
+            min_orphan_words, max_title_words: See :class:`QuoteRules`.
     """
 
     def __init__(
@@ -161,6 +161,8 @@ class QuoteExtractor:
         min_partial_words: int = 2,
         inherit_speaker: bool = True,
         general_frames: bool = True,
+        min_orphan_words: int = 13,
+        max_title_words: int = 3,
     ) -> None:
         self.rules = QuoteRules(
             cues,
@@ -168,6 +170,8 @@ class QuoteExtractor:
             min_partial_words=min_partial_words,
             inherit_speaker=inherit_speaker,
             general_frames=general_frames,
+            min_orphan_words=min_orphan_words,
+            max_title_words=max_title_words,
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -215,7 +219,9 @@ def _drop_nested(
         "max_partial_words": 6,
         "inherit_speaker": True,
         "general_frames": True,
-        "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": ""},
+        "min_orphan_words": 13,
+        "max_title_words": 3,
+        "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": "", "mined": ""},
     },
     requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
     assigns=["doc._.pl_quotes"],
@@ -227,6 +233,8 @@ def make_quotes(
     max_partial_words: int,
     inherit_speaker: bool,
     general_frames: bool,
+    min_orphan_words: int,
+    max_title_words: int,
     lexicon: QuoteLexicon,
 ) -> QuoteExtractor:
     """Create the ``presslake_quotes_v1`` component.
@@ -240,6 +248,8 @@ def make_quotes(
         max_partial_words=max_partial_words,
         inherit_speaker=inherit_speaker,
         general_frames=general_frames,
+        min_orphan_words=min_orphan_words,
+        max_title_words=max_title_words,
     )
 
 

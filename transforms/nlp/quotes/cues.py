@@ -116,6 +116,8 @@ _CUES_FILE = "quotes/cues.tsv"
 
 _WORDS_FILE = "quotes/words.tsv"
 
+_MINED_FILE = "quotes/cues_mined.tsv"
+
 
 def _parse_cues(table: Table) -> dict[tuple[str, str], Cue]:
     cues: dict[tuple[str, str], Cue] = {}
@@ -136,16 +138,26 @@ def _parse_cues(table: Table) -> dict[tuple[str, str], Cue]:
 
 
 def load_cues(
-    text: str | None = None, *, path: str | Path | None = None, words: str | Path | None = None
+    text: str | None = None,
+    *,
+    path: str | Path | None = None,
+    words: str | Path | None = None,
+    mined: str | Path | None = None,
 ) -> QuoteLexicon:
     """Read the cue lexicon and the quote word classes.
 
+    The lexicon is the base cue file and the cues mined from PolNeAR train
+    (``scripts/mine_quote_cues.py``, ``make cues``): a ``(lemma, pos)`` of the base file keeps
+    its base row, the mined rows add the cues it lacks.
+
     Args:
         text: Cue rows (``lemma, pos, frames, confidence``, tab-separated; a header line is
-            optional here) instead of a file; for tests.
+            optional here) instead of the files; for tests. Only these rows are read.
         path: The cue file (header ``lemma<TAB>pos<TAB>frames<TAB>confidence``); the
             packaged ``transforms/data/quotes/cues.tsv`` by default.
         words: The quote words file (header ``word<TAB>class``); the packaged one by default.
+        mined: The mined cue file (same columns as ``path``); the packaged
+            ``transforms/data/quotes/cues_mined.tsv`` by default.
 
     Raises:
         LexiconError: naming the file and line of a row with the wrong number of fields or a
@@ -157,22 +169,27 @@ def load_cues(
         table = parse_table(text, source="<cue text>", columns=_CUE_COLUMNS)
         return QuoteLexicon(_parse_cues(table))
     cues_path, words_path = lexicon_path(path, _CUES_FILE), lexicon_path(words, _WORDS_FILE)
-    stamp = (file_stamp(cues_path), file_stamp(words_path))
-    return _load_lexicon(str(cues_path), str(words_path), stamp)
+    mined_path = lexicon_path(mined, _MINED_FILE)
+    stamp = (file_stamp(cues_path), file_stamp(words_path), file_stamp(mined_path))
+    return _load_lexicon(str(cues_path), str(words_path), str(mined_path), stamp)
 
 
 @cache
-def _load_lexicon(path: str, words: str, stamp: object) -> QuoteLexicon:
+def _load_lexicon(path: str, words: str, mined: str, stamp: object) -> QuoteLexicon:
     table = read_table(path, columns=_CUE_COLUMNS)
+    mined_table = read_table(mined, columns=_CUE_COLUMNS)
     word_classes = read_word_classes(words, known=WORD_CLASSES)
-    return QuoteLexicon(_parse_cues(table), words=word_classes, sources=(table.source,))
+    cues = _parse_cues(table)
+    for key, cue in _parse_cues(mined_table).items():
+        cues.setdefault(key, cue)
+    return QuoteLexicon(cues, words=word_classes, sources=(table.source, mined_table.source))
 
 
 @register_lexicon(LEXICON_FUNCTION)
-def quote_lexicon_v1(cues: str = "", words: str = "") -> QuoteLexicon:
-    """The quote lexicon: cue file ``cues`` and word classes ``words`` (empty: the packaged
-    files under ``transforms/data/quotes/``)."""
-    return load_cues(path=cues or None, words=words or None)
+def quote_lexicon_v1(cues: str = "", words: str = "", mined: str = "") -> QuoteLexicon:
+    """The quote lexicon: cue file ``cues``, word classes ``words`` and mined cue file
+    ``mined`` (empty: the packaged files under ``transforms/data/quotes/``)."""
+    return load_cues(path=cues or None, words=words or None, mined=mined or None)
 
 
 #: The cue of a verb outside the lexicon read as an attribution by its frame alone.
@@ -204,6 +221,10 @@ class QuoteRules:
             before it (same or previous paragraph).
         general_frames: Also read a verb outside the lexicon as a cue when it takes a
             clausal complement and has a source-like subject (``syntax._attribution_frame``).
+        min_orphan_words: Shortest quotation with no cue near it that is still a direct
+            quote (with no speaker unless a sentence ending in a colon introduces it).
+        max_title_words: Longest quotation inside a sentence read as a partial quote (a
+            title, a label) even when it closes on a full stop ("on “Meet the Press.”").
     """
 
     lexicon: QuoteLexicon
@@ -211,3 +232,5 @@ class QuoteRules:
     min_partial_words: int = 2
     inherit_speaker: bool = True
     general_frames: bool = True
+    min_orphan_words: int = 13
+    max_title_words: int = 3

@@ -21,6 +21,7 @@ from transforms.nlp.quotes.syntax import (
     drop_aside,
     end_char,
     is_addressee,
+    is_light_verb,
     is_source_like,
     np_bounds,
     sent_bounds,
@@ -43,6 +44,8 @@ def reported_draft(rules: QuoteRules, token: Token, entry: Cue) -> Draft | None:
     if "c" not in entry.frames and infinitive:
         # "vowed to attack ...": an infinitive of a non-speech cue is the content of
         # another attribution, not one of its own.
+        return None
+    if is_light_verb(token, rules.lexicon):
         return None
     bounds = content_bounds(token, entry, rules.lexicon)
     doc = token.doc

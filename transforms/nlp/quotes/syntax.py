@@ -59,7 +59,8 @@ def subject_of(token: Token) -> Token | None:
 def speaker_token(cue: Token, cues: QuoteLexicon) -> Token | None:
     """Find who speaks through ``cue``, climbing from a subjectless cue to its governor.
 
-    A relative pronoun subject ("officials who said") stands for the noun it modifies; a
+    A relative pronoun subject ("officials who said") is returned as it is: PolNeAR marks
+    it as the source, and :func:`np_bounds` reaches back to the noun it stands for; a
     pronoun possessor of a cue noun ("his call") defers to the subject of the governing verb
     when there is one. A conjunct whose head is the complement of another cue ("X said A flew
     balloons and issued a statement warning ...") belongs to that cue's speaker, a frequent
@@ -73,8 +74,6 @@ def speaker_token(cue: Token, cues: QuoteLexicon) -> Token | None:
     for _ in range(6):
         subject = subject_of(token)
         if subject is not None and token.pos_ != "NOUN":
-            if subject.tag_ in _RELATIVE_TAGS and token.dep_ == "relcl":
-                return token.head
             return subject
         if token.dep_ not in _CLIMB_DEPS or token.head.i == token.i:
             break
@@ -92,7 +91,11 @@ def speaker_token(cue: Token, cues: QuoteLexicon) -> Token | None:
 
 def np_bounds(token: Token) -> tuple[int, int]:
     """Token bounds ``[start, end)`` of the noun phrase headed by ``token``, without
-    appositions, relative clauses and trailing punctuation."""
+    appositions, relative clauses and trailing punctuation. A relative pronoun subject runs
+    from the noun it stands for ("Weaver, who")."""
+    antecedent = antecedent_of(token)
+    if antecedent is not None:
+        return np_bounds(antecedent)[0], token.i + 1
     start = token.left_edge.i
     end = token.i + 1
     for child in token.rights:
@@ -111,10 +114,22 @@ def np_bounds(token: Token) -> tuple[int, int]:
     return start, end
 
 
+def antecedent_of(token: Token) -> Token | None:
+    """The noun a relative pronoun subject stands for ("officials" of "officials who said")."""
+    if token.tag_ in _RELATIVE_TAGS and token.dep_ in {"nsubj", "nsubjpass"}:
+        clause = token.head
+        if clause.dep_ == "relcl" and clause.head.i < token.i:
+            return clause.head
+    return None
+
+
 def is_source_like(token: Token, lex: QuoteLexicon) -> bool:
     """Whether ``token`` can head the source of an attribution: a personal pronoun, a name
     (an entity of a source type or a proper noun), or a common noun that names people, bodies
-    or documents."""
+    or documents; a relative pronoun subject is read as the noun it stands for."""
+    antecedent = antecedent_of(token)
+    if antecedent is not None:
+        return is_source_like(antecedent, lex)
     if token.tag_ in _PRONOUN_TAGS or token.tag_ in _RELATIVE_TAGS:
         return token.lower_ in _SOURCE_PRONOUNS
     if token.ent_type_ in SOURCE_ENTS or token.pos_ == "PROPN":
@@ -145,6 +160,19 @@ def attribution_frame(token: Token, lex: QuoteLexicon) -> Cue | None:
     ):
         return GENERAL_CUE
     return None
+
+
+def is_light_verb(verb: Token, cues: QuoteLexicon) -> bool:
+    """Whether ``verb`` only carries a cue noun that is its object and has no clause of its
+    own ("voiced concern about ...", "issued a statement warning ..."): the noun is the cue,
+    and its complement the content (see ``reported._noun_reported``)."""
+    obj = next((c for c in verb.rights if c.dep_ == "dobj"), None)
+    return (
+        obj is not None
+        and obj.pos_ == "NOUN"
+        and (obj.lemma_.lower(), "NOUN") in cues
+        and not any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def cue_bounds(token: Token) -> tuple[int, int]:
