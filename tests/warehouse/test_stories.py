@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from schemas.convert import records_to_table
-from transforms.documents import DocumentRecord
+from transforms.nlp.documents import DocumentRecord
 from transforms.stories import THRESHOLD, signature, similarity
 from warehouse.store import create_schema
 from warehouse.stories import assign_stories
