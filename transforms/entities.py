@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from transforms.doctext import doc_text, noun_chunk_bounds, sentence_token_starts, token_ids
+from transforms.entity_stats import DROP, LearnedRules, apply_rules
 from transforms.ids import entity_id_for, row_id
 
 #: NER labels that name entities (numbers, dates and quantities are not entities).
@@ -386,6 +387,35 @@ def load_gazetteer() -> Gazetteer:
     return gaz
 
 
+@cache
+def load_learned_rules() -> LearnedRules:
+    """Read the tables ``scripts/learn_entity_rules.py`` wrote (``learned_*.tsv``) once.
+
+    Raises:
+        GazetteerError: when a file has a malformed row.
+    """
+    rules = LearnedRules()
+    for cells in _data_lines("learned_names.tsv"):
+        if len(cells) < 3 or cells[1] not in {"text", "row"}:
+            raise GazetteerError(f"learned_names.tsv row {cells!r} needs surface, context, label")
+        rules.names[(cells[0], cells[1])] = cells[2]
+    for cells in _data_lines("learned_additions.tsv"):
+        if len(cells) < 2:
+            raise GazetteerError(f"learned_additions.tsv row {cells!r} needs surface, label")
+        rules.additions[cells[0]] = cells[1]
+    for cells in _data_lines("learned_rows.tsv"):
+        if len(cells) < 4:
+            raise GazetteerError(
+                f"learned_rows.tsv row {cells!r} needs section, shape, position, label"
+            )
+        rules.rows[(cells[0], cells[1], cells[2])] = cells[3]
+    rules.sections = frozenset(section for section, _, _ in rules.rows if section)
+    for label in [*rules.names.values(), *rules.additions.values(), *rules.rows.values()]:
+        if label != DROP and label not in ENTITY_LABELS:
+            raise GazetteerError(f"learned label {label!r} is not an entity label")
+    return rules
+
+
 # ---------------------------------------------------------------------------------------------
 # presslake_entity_ruler_v1
 # ---------------------------------------------------------------------------------------------
@@ -476,14 +506,23 @@ def _drop_trailing(token: Token, label: str) -> bool:
 class EntityRuler:
     """Pipeline component: gazetteer matches and span corrections on ``doc.ents``."""
 
-    def __init__(self, nlp: Language, *, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, nlp: Language, *, gazetteer: Gazetteer, rules: LearnedRules | None = None
+    ) -> None:
         """Build the phrase matchers once.
 
         Args:
             nlp: The pipeline (its vocab and tokenizer make the patterns).
             gazetteer: Names to match.
+            rules: Corrections learned from annotated news (none by default).
         """
         self.gaz = gazetteer
+        self.rules = rules or LearnedRules()
+        self.countries = frozenset(k for k, e in gazetteer.names.items() if e.type == "GPE")
+        self.protected = frozenset(
+            [*gazetteer.names, *gazetteer.demonyms, *gazetteer.capitals, *gazetteer.surnames]
+        )
+        self.build_additions(nlp)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.caps_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -494,6 +533,12 @@ class EntityRuler:
             caps = [t for t in texts if len(t) > 3 and t not in gazetteer.ambiguous]
             self.caps_matcher.add(label, [nlp.make_doc(text) for text in caps])
         self.labels = {nlp.vocab.strings[label]: label for label in by_label}
+
+    def build_additions(self, nlp: Language) -> None:
+        """(Re)build the matcher of learned names the model tends to miss."""
+        self.added_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for surface, label in sorted(self.rules.additions.items()):
+            self.added_matcher.add(label, [nlp.make_doc(surface)])
 
     def _matches(self, doc: Doc) -> list[Span]:
         found: list[Span] = []
@@ -528,6 +573,14 @@ class EntityRuler:
         for ent in doc.ents:
             for span in correct_span(doc, ent.start, ent.end, ent.label_, self.gaz):
                 corrected.append(self._relabel(span))
+        corrected = apply_rules(
+            doc,
+            corrected,
+            self.rules,
+            text=doc_text(doc),
+            countries=self.countries,
+            protected=self.protected,
+        )
         owner = [-1] * len(doc)
         for i, span in enumerate(corrected):
             for t in range(span.start, span.end):
@@ -549,7 +602,17 @@ class EntityRuler:
                     for i in hits:
                         if i >= 0:
                             corrected[i] = match
-        doc.ents = filter_spans([*corrected, *added])
+        spans = filter_spans([*corrected, *added])
+        if self.rules.additions:
+            taken = [False] * len(doc)
+            for span in spans:
+                taken[span.start : span.end] = [True] * len(span)
+            for match_id, start, end in self.added_matcher(doc):
+                if not any(taken[start:end]):
+                    spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+                    taken[start:end] = [True] * (end - start)
+            spans = filter_spans(spans)
+        doc.ents = spans
         return doc
 
 
@@ -560,7 +623,7 @@ class EntityRuler:
 )
 def make_entity_ruler(nlp: Language, name: str) -> EntityRuler:
     """Create the ``presslake_entity_ruler_v1`` component."""
-    return EntityRuler(nlp, gazetteer=load_gazetteer())
+    return EntityRuler(nlp, gazetteer=load_gazetteer(), rules=load_learned_rules())
 
 
 # ---------------------------------------------------------------------------------------------
