@@ -187,8 +187,19 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
                 row_surface[text[s:t]][outcome] += 1
                 row_shape[(section, shape, position)][outcome] += 1
 
+    # MISC has no one OntoNotes label: a name the model never labelled MISC-like takes the
+    # label the model gives most often to MISC names with the same last word ("Open": EVENT),
+    # else the one it gives most often to MISC names.
+    misc_by_last: dict[str, Counter[str]] = defaultdict(Counter)
+    for (surface, conll), votes in onto_votes.items():
+        if conll == "MISC":
+            misc_by_last[surface.split()[-1].lower()].update(votes)
+    misc_overall = sum(misc_by_last.values(), Counter())
+
     def onto(surface: str, conll: str) -> str | None:
         votes = onto_votes.get((surface, conll))
+        if not votes and conll == "MISC":
+            votes = misc_by_last.get(surface.split()[-1].lower()) or misc_overall
         if votes:
             return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
         return DEFAULT_LABEL.get(conll)
@@ -225,7 +236,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     additions: list[str] = []
     for surface, counts in sorted(missed.items()):
         best, n_missed, _ = _share(counts)
-        if n_missed < 2 or best == "MISC" or not surface[:1].isupper() or not _one_line(surface):
+        if n_missed < 2 or not surface[:1].isupper() or not _one_line(surface):
             continue
         occurrences = len(re.findall(rf"(?<!\w){re.escape(surface)}(?!\w)", corpus))
         as_entity = gold_surface_docs[surface][best]
