@@ -9,9 +9,9 @@ It runs the presslake pipeline up to the entity ruler over the train articles (a
 ``presslake run`` cleans them), with the learned tables switched off, and counts, against the
 gold spans:
 
-* per surface form of a model span: which CoNLL type the span has in gold, or none
-  (``learned_names.tsv``, context ``text``): relabel when another type wins clearly, drop
-  when the form is almost never an entity;
+* per surface form of a model span and headline section: which CoNLL type the span has in
+  gold, or none (``learned_names.tsv``, context ``text`` or ``text/<section>``): relabel
+  when another type wins clearly, drop when the form is almost never an entity;
 * per row name (``transforms.entity_stats.row_name_chars``): its gold type by surface form
   (context ``row``) and by headline section, shape and position (``learned_rows.tsv``);
 * per gold name the model missed: how often the same words, wherever they occur in the
@@ -48,7 +48,9 @@ ONTO_TO_CONLL = {
 }
 #: Thresholds: (minimum support, minimum share of the winning outcome).
 NAME_RELABEL = (3, 0.8)
-NAME_DROP = (3, 0.9)
+NAME_DROP = (5, 0.9)
+#: Headline sections with fewer train documents count as no section.
+MIN_SECTION_DOCS = 5
 ROW_NAME = (2, 0.8)
 ROW_SHAPE = (8, 0.6)
 ADDITION = (3, 0.9)
@@ -131,7 +133,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
         )
         for i, r in enumerate(records)
     ]
-    text_outcomes: dict[str, Counter[str]] = defaultdict(Counter)
+    text_outcomes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     onto_votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     row_surface: dict[str, Counter[str]] = defaultdict(Counter)
     row_shape: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
@@ -142,6 +144,8 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     countries = frozenset(k for k, e in gaz.names.items() if e.type == "GPE")
     from transforms.entity_stats import name_shape, section_of
 
+    doc_sections = Counter(section_of(a.text) for a in articles)
+    known = {sec for sec, n in doc_sections.items() if sec and n >= MIN_SECTION_DOCS}
     if True:
         for record, article, doc in zip(
             records, articles, _docs(nlp, ruler, [a.text for a in articles], parsed), strict=True
@@ -158,6 +162,9 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
             for s, t in gold:
                 for c in range(s, t):
                     covered[c] = True
+            section = section_of(text)
+            section = section if section in known else ""
+            context = f"text/{section}" if section else "text"
             pred_cover = [False] * (len(text) + 1)
             for ent in doc.ents:
                 if ent.label_ not in ONTO_TO_CONLL:
@@ -174,12 +181,11 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
                     outcome = "O"
                 else:
                     continue
-                text_outcomes[ent.text][outcome] += 1
+                text_outcomes[(ent.text, context)][outcome] += 1
             for (s, t), gtype in gold.items():
                 gold_surface_docs[text[s:t]][gtype] += 1
                 if not any(pred_cover[s:t]):
                     missed[text[s:t]][gtype] += 1
-            section = section_of(text)
             for s, t, position in row_name_chars(text):
                 words = text[s:t].split()
                 shape = name_shape(words, is_country=" ".join(words).lower() in countries)
@@ -205,17 +211,17 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
         return DEFAULT_LABEL.get(conll)
 
     names: list[str] = []
-    for surface, counts in sorted(text_outcomes.items()):
+    for (surface, context), counts in sorted(text_outcomes.items()):
         if not _one_line(surface):
             continue
         best, total, share = _share(counts)
         if best == "O" and total >= NAME_DROP[0] and share >= NAME_DROP[1]:
-            names.append(f"{surface}\ttext\t{DROP}\t{total}\t{_fmt(counts)}")
+            names.append(f"{surface}\t{context}\t{DROP}\t{total}\t{_fmt(counts)}")
         elif best != "O" and total >= NAME_RELABEL[0] and share >= NAME_RELABEL[1]:
             label = onto(surface, best)
             usual = _share(model_labels[surface])[0]
             if label is not None and label != usual:
-                names.append(f"{surface}\ttext\t{label}\t{total}\t{_fmt(counts)}")
+                names.append(f"{surface}\t{context}\t{label}\t{total}\t{_fmt(counts)}")
     for surface, counts in sorted(row_surface.items()):
         if not _one_line(surface):
             continue
@@ -225,10 +231,9 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
             if label is not None:
                 names.append(f"{surface}\trow\t{label}\t{total}\t{_fmt(counts)}")
     rows: list[str] = []
-    sections = Counter(k[0] for k in row_shape)
     for (section, shape, position), counts in sorted(row_shape.items()):
         best, total, share = _share(counts)
-        if total >= ROW_SHAPE[0] and share >= ROW_SHAPE[1] and sections[section]:
+        if total >= ROW_SHAPE[0] and share >= ROW_SHAPE[1]:
             label = DROP if best == "O" else DEFAULT_LABEL.get(best)
             if label is not None:
                 rows.append(f"{section}\t{shape}\t{position}\t{label}\t{total}\t{_fmt(counts)}")
@@ -244,7 +249,9 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
             label = onto(surface, best)
             if label is not None:
                 additions.append(f"{surface}\t{label}\t{as_entity}/{occurrences}")
+    sections = [f"{sec}\t{doc_sections[sec]}" for sec in sorted(known)]
     return {
+        "learned_sections.tsv": sections,
         "learned_names.tsv": names,
         "learned_rows.tsv": rows,
         "learned_additions.tsv": additions,
@@ -252,6 +259,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
 
 
 HEADERS = {
+    "learned_sections.tsv": "section\tdocuments",
     "learned_names.tsv": "surface\tcontext\tlabel\tsupport\tcounts",
     "learned_rows.tsv": "section\tshape\tposition\tlabel\tsupport\tcounts",
     "learned_additions.tsv": "surface\tlabel\tentity/occurrences",

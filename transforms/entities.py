@@ -396,7 +396,7 @@ def load_learned_rules() -> LearnedRules:
     """
     rules = LearnedRules()
     for cells in _data_lines("learned_names.tsv"):
-        if len(cells) < 3 or cells[1] not in {"text", "row"}:
+        if len(cells) < 3 or not (cells[1] in {"text", "row"} or cells[1].startswith("text/")):
             raise GazetteerError(f"learned_names.tsv row {cells!r} needs surface, context, label")
         rules.names[(cells[0], cells[1])] = cells[2]
     for cells in _data_lines("learned_additions.tsv"):
@@ -409,7 +409,7 @@ def load_learned_rules() -> LearnedRules:
                 f"learned_rows.tsv row {cells!r} needs section, shape, position, label"
             )
         rules.rows[(cells[0], cells[1], cells[2])] = cells[3]
-    rules.sections = frozenset(section for section, _, _ in rules.rows if section)
+    rules.sections = frozenset(cells[0] for cells in _data_lines("learned_sections.tsv"))
     for label in [*rules.names.values(), *rules.additions.values(), *rules.rows.values()]:
         if label != DROP and label not in ENTITY_LABELS:
             raise GazetteerError(f"learned label {label!r} is not an entity label")

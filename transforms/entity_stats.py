@@ -4,8 +4,9 @@
 Three learned tables, data files under ``transforms/data/entities/``:
 
 * ``learned_names.tsv``: surface forms whose train label is not what the model gives them
-  (clubs and companies the model calls PERSON, "W L PCT GB" it calls ORG): relabel, drop, or
-  add where the model missed the name.
+  (clubs and companies the model calls PERSON, "W L PCT GB" it calls ORG), per headline
+  section (``learned_sections.tsv``: "SOCCER - ..." makes "Barcelona" a club): relabel or
+  drop; ``learned_additions.tsv``: names the model tends to miss, added where it found none.
 * ``learned_rows.tsv``: the type of a name that starts a result or table row ("Leicester 2
   Chelsea 1", "Hamburg 3 2 0 1 7 3 6", "G. Thorpe 54"), by the section word of the headline
   ("SOCCER - ...") and the shape of the name (a country, an initial and surname, capitals,
@@ -73,8 +74,8 @@ class RowName:
 class LearnedRules:
     """The learned tables (see the module docstring)."""
 
-    #: (surface form, context) -> OntoNotes label or :data:`DROP`; context is ``row`` or
-    #: ``text``.
+    #: (surface form, context) -> OntoNotes label or :data:`DROP`; context is ``row``,
+    #: ``text`` or ``text/<section>`` (a name in running text of a section's document).
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Surface forms to add where the model found nothing, with their label.
     additions: dict[str, str] = field(default_factory=dict)
@@ -187,12 +188,13 @@ def apply_rules(
     if section not in rules.sections:
         section = ""
     out: list[Span] = []
+    context = f"text/{section}" if section else "text"
     for span in spans:
         key = span.text
         if key.lower() in protected:
             out.append(span)
             continue
-        decision = rules.names.get((key, "text"))
+        decision = rules.names.get((key, context))
         if decision == DROP:
             continue
         if decision is not None and decision != span.label_:
