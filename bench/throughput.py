@@ -464,12 +464,12 @@ def stage_breakdown(nlp: Any, articles: Sequence[Any], *, batch_size: int = 64) 
     that spin while they wait.
 
     Stages: the tokenizer, each pipeline component (``component.pipe``), the row extraction
-    of :func:`transforms.pipeline.extract_rows`, and the Arrow conversion of the rows.
+    of :func:`transforms.nlp.analysis.extract_rows`, and the Arrow conversion of the rows.
     """
     from datetime import datetime
 
     from schemas.convert import records_to_table
-    from transforms.pipeline import AnalyzedRows, extract_rows
+    from transforms.nlp.analysis import AnalyzedRows, extract_rows
 
     out: dict[str, float] = {}
     t0 = time.process_time()
@@ -519,7 +519,7 @@ def ingest_articles(data_file: Path, *, limit: int | None) -> list[Any]:
 def profile_nlp_task(data_file: Path, *, articles: int, top: int = 30) -> dict[str, Any]:
     """Stage times and a cProfile of the in-process NLP task (fast ops, flow's pipeline)."""
     from flows.settings import Settings
-    from transforms.nlp import build_pipeline
+    from transforms.nlp.pipeline import build_pipeline
 
     settings = Settings()
     t0 = time.perf_counter()

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from evaluation.jsonl import read_jsonl
-from transforms.entities import Mention
+from transforms.nlp.entities import Mention
 
 #: OntoNotes label -> CoNLL-2003 label; labels not listed are not entities in CoNLL.
 CONLL_LABELS: dict[str, str] = {

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from evaluation.jsonl import read_jsonl
-from transforms.events import EventExtractor, EventMention, event_mentions
+from transforms.nlp.events import EventExtractor, EventMention, event_mentions
 
 EXCLUDED_CLASSES = frozenset({"SPEECH_COGNITIVE", "GRAMMATICAL"})
 

@@ -33,7 +33,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from transforms.quotes import Quote, find_quote_spans, quotes_of
+from transforms.nlp.quotes import Quote, find_quote_spans, quotes_of
 
 #: Speech verbs of the baseline: the textacy ``direct_quotations`` style of cue.
 BASELINE_VERBS = frozenset(

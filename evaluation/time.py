@@ -19,7 +19,7 @@ from typing import Any
 from spacy.language import Language
 
 from evaluation.jsonl import read_jsonl
-from transforms.timex import extract_time_expressions
+from transforms.nlp.timex import extract_time_expressions
 
 
 @dataclass

@@ -342,7 +342,7 @@ def _eval_command(name: str, module: str, default: str) -> None:
     def command(gold: Path, limit: int | None, model: str | None) -> None:
         import importlib
 
-        from transforms.nlp import build_pipeline
+        from transforms.nlp.pipeline import build_pipeline
 
         settings = _settings(None, model=model)
         nlp = build_pipeline(settings.model, fast_ops=settings.fast_ops)

@@ -28,11 +28,12 @@ from typing import Any
 
 import httpx
 
-from transforms.decode import DecodeError, decode_bytes
 from transforms.errors import InputError
-from transforms.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
-from transforms.html import html_fragment_to_text
-from transforms.ingest import IngestError, article_from_html, make_article, parse_date
+from transforms.text.dates import parse_date
+from transforms.text.decode import DecodeError, decode_bytes
+from transforms.text.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
+from transforms.text.html import html_fragment_to_text
+from transforms.text.ingest import IngestError, article_from_html, make_article
 from transforms.types import Article, Reject
 
 __all__ = [

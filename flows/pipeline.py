@@ -32,7 +32,7 @@ from flows.sources import iter_inputs
 from flows.workers import AnalyzeJob, process_pool, run_job, warm_pool
 from schemas import SCHEMA_VERSION
 from schemas.staging import ARTICLES
-from transforms.nlp import pipeline_version
+from transforms.nlp.pipeline import pipeline_version
 from transforms.types import Article, Reject
 from warehouse.lock import writer_lock
 from warehouse.store import KnownDocuments, ReportFn, Warehouse, write_parquet

@@ -30,8 +30,8 @@ from pathlib import Path
 import httpx
 
 from flows.fetch import FeedState, FetchSettings, iter_url, make_client
-from transforms.decode import is_binary
-from transforms.ingest import (
+from transforms.text.decode import is_binary
+from transforms.text.ingest import (
     IngestError,
     article_from_bytes,
     article_from_html,

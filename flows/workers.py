@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 from spacy.language import Language
 
 from schemas.convert import records_to_table
-from transforms.nlp import build_pipeline
-from transforms.pipeline import analyze
+from transforms.nlp.analysis import analyze
+from transforms.nlp.pipeline import build_pipeline
 from transforms.types import Article
 from warehouse.store import write_parquet
 

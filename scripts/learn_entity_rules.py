@@ -112,10 +112,18 @@ def _docs(nlp, ruler, texts: list[str], parsed: Path | None):
 
 def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     """Count on train and return the lines of each output file."""
-    from transforms.entities import load_gazetteer
-    from transforms.entity_stats import DEFAULT_LABEL, DROP, LearnedRules, row_name_chars
-    from transforms.ingest import article_from_record
-    from transforms.nlp import build_pipeline
+    from transforms.nlp.entities import load_gazetteer
+    from transforms.nlp.entities.learned import (
+        DEFAULT_LABEL,
+        DROP,
+        NO_SECTION,
+        LearnedRules,
+        name_shape,
+        row_name_chars,
+        section_of,
+    )
+    from transforms.nlp.pipeline import build_pipeline
+    from transforms.text.ingest import article_from_record
 
     records = [
         json.loads(line)
@@ -124,8 +132,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     ]
     nlp = build_pipeline()
     ruler = nlp.get_pipe("presslake_entity_ruler")
-    ruler.rules = LearnedRules()
-    ruler.build_additions(nlp)
+    ruler.use_rules(nlp, LearnedRules())
     gaz = load_gazetteer()
     articles = [
         article_from_record(
@@ -142,7 +149,6 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     texts: list[str] = []
     model_labels: dict[str, Counter[str]] = defaultdict(Counter)
     countries = frozenset(k for k, e in gaz.names.items() if e.type == "GPE")
-    from transforms.entity_stats import name_shape, section_of
 
     doc_sections = Counter(section_of(a.text) for a in articles)
     known = {sec for sec, n in doc_sections.items() if sec and n >= MIN_SECTION_DOCS}
@@ -236,7 +242,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
         if total >= ROW_SHAPE[0] and share >= ROW_SHAPE[1]:
             label = DROP if best == "O" else DEFAULT_LABEL.get(best)
             if label is not None:
-                rows.append(f"{section}\t{shape}\t{position}\t{label}\t{total}\t{_fmt(counts)}")
+                rows.append(f"{section or NO_SECTION}\t{shape}\t{position}\t{label}\t{total}\t{_fmt(counts)}")
     corpus = "\n".join(texts)
     additions: list[str] = []
     for surface, counts in sorted(missed.items()):
@@ -258,14 +264,6 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     }
 
 
-HEADERS = {
-    "learned_sections.tsv": "section\tdocuments",
-    "learned_names.tsv": "surface\tcontext\tlabel\tsupport\tcounts",
-    "learned_rows.tsv": "section\tshape\tposition\tlabel\tsupport\tcounts",
-    "learned_additions.tsv": "surface\tlabel\tentity/occurrences",
-}
-
-
 def main(argv: list[str] | None = None) -> int:
     """Write the learned tables under ``transforms/data/entities/``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -276,11 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.train.is_file():
         sys.stderr.write(f"{args.train}: no such file\n")
         return 2
+    from transforms.nlp.entities.learned import LEARNED_FILES
+
     tables = learn(args.train, args.parsed)
     for name, lines in tables.items():
         header = (
-            f"# Learned from CoNLL-2003 train by scripts/learn_entity_rules.py; do not edit.\n"
-            f"# {HEADERS[name]}\n"
+            "# Learned from CoNLL-2003 train by scripts/learn_entity_rules.py; do not edit.\n"
+            + "\t".join(LEARNED_FILES[name])
+            + "\n"
         )
         (args.out / name).write_text(
             header + "".join(line + "\n" for line in lines), encoding="utf-8"

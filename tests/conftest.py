@@ -19,7 +19,7 @@ SAMPLE_SEED = ROOT / "samples" / "articles" / "kim-nuclear-forces.txt"
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     """The full presslake pipeline, built once per test session."""
-    from transforms.nlp import build_pipeline
+    from transforms.nlp.pipeline import build_pipeline
 
     return build_pipeline()
 

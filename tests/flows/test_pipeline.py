@@ -163,7 +163,7 @@ def test_mixed_folder_loads_good_and_rejects_bad(
 def test_new_pipeline_version_reprocesses(
     prefect_harness: None, tmp_path: Path, make_settings: Any
 ) -> None:
-    from transforms.nlp import CONFIG_PATH
+    from transforms.nlp.pipeline import CONFIG_PATH
 
     src = tmp_path / "in"
     src.mkdir()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from transforms.clean import clean_text
+from transforms.text.clean import clean_text
 
 SEED_HEADLINE = (
     "North Korean leader calls for expanding his nuclear forces in the face of alleged U.S. threats"

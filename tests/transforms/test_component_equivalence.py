@@ -13,9 +13,9 @@ from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.doctext import noun_chunk_bounds, token_ids
-from transforms.entities import Mention, mention_at
-from transforms.timex import resolve_time
+from transforms.nlp.context import mention_at, noun_chunk_bounds, token_ids
+from transforms.nlp.entities import Mention
+from transforms.nlp.timex import resolve_time
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from transforms.decode import DecodeError, decode_bytes, is_binary, normalize_text
+from transforms.text.decode import DecodeError, decode_bytes, is_binary, normalize_text
 
 TEXT = "Café owners said “prices” rose 5% — naïve résumé, Zürich."
 

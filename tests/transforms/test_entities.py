@@ -13,7 +13,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from schemas.tables import ENTITY_MENTIONS
-from transforms.entities import (
+from transforms.ids import entity_id_for
+from transforms.nlp.context import mention_at, sentence_index_at
+from transforms.nlp.entities import (
     Mention,
     MentionRecord,
     correct_span,
@@ -21,11 +23,8 @@ from transforms.entities import (
     extract_entity_mentions,
     load_gazetteer,
     make_key,
-    mention_at,
     norm,
-    sentence_index_at,
 )
-from transforms.ids import entity_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

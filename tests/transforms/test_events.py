@@ -9,7 +9,7 @@ import pytest
 from spacy.tokens import Doc
 
 from schemas.tables import EVENT_PARTICIPANTS, EVENTS
-from transforms.events import (
+from transforms.nlp.events import (
     PLOVER_TYPES,
     EventExtractor,
     EventRecord,

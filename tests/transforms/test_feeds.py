@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.feeds import FeedError, looks_like_feed, parse_feed
+from transforms.text.feeds import FeedError, looks_like_feed, parse_feed
 
 BASE = "http://news.test"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from transforms.html import extract_html, html_fragment_to_text
 from transforms.ids import doc_id_for
-from transforms.ingest import (
+from transforms.text.dates import parse_date
+from transforms.text.html import extract_html, html_fragment_to_text
+from transforms.text.ingest import (
     IngestError,
     article_from_bytes,
     article_from_html,
@@ -18,7 +19,6 @@ from transforms.ingest import (
     iter_jsonl,
     make_article,
     markdown_to_text,
-    parse_date,
 )
 from transforms.types import Article, Reject
 

@@ -8,8 +8,8 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.ingest import make_article
-from transforms.pipeline import analyze
+from transforms.nlp.analysis import analyze
+from transforms.text.ingest import make_article
 
 T0 = datetime(2024, 11, 18)
 

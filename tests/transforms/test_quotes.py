@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from schemas.tables import QUOTES
-from transforms.quotes import (
+from transforms.nlp.quotes import (
     CueLexiconError,
     QuoteRecord,
     extract_quotes,

@@ -8,7 +8,12 @@ from datetime import date, datetime
 import pytest
 
 from schemas.tables import TIME_EXPRESSIONS
-from transforms.timex import TimexRecord, extract_time_expressions, resolve_time, split_coordinated
+from transforms.nlp.timex import (
+    TimexRecord,
+    extract_time_expressions,
+    resolve_time,
+    split_coordinated,
+)
 
 ANCHOR = date(2024, 11, 18)  # a Monday
 

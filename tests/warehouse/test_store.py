@@ -12,9 +12,9 @@ import pytest
 
 from schemas import TABLES
 from schemas.convert import records_to_table, rows_to_table
-from transforms.documents import DocumentRecord
-from transforms.entities import MentionRecord
 from transforms.ids import doc_id_for, entity_id_for
+from transforms.nlp.documents import DocumentRecord
+from transforms.nlp.entities import MentionRecord
 from warehouse.ddl import create_table_sql, duckdb_type
 from warehouse.errors import DataCheckError, WarehouseNotFoundError
 from warehouse.store import Warehouse, write_parquet

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
-from transforms.clean import clean_text
-from transforms.decode import DecodedText, DecodeError, decode_bytes, normalize_text
 from transforms.errors import InputError
-from transforms.html import extract_html
 from transforms.ids import doc_id_for
+from transforms.text.clean import clean_text
+from transforms.text.dates import parse_date, to_naive_utc
+from transforms.text.decode import DecodedText, DecodeError, decode_bytes, normalize_text
+from transforms.text.html import extract_html
 from transforms.types import Article, Reject
 
 __all__ = [
@@ -38,7 +37,6 @@ __all__ = [
     "iter_jsonl",
     "make_article",
     "markdown_to_text",
-    "parse_date",
 ]
 
 #: Canonical record field -> accepted names, first found wins.
@@ -49,29 +47,6 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "source_url"),
     "text": ("text", "body", "content", "article"),
 }
-_STRPTIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d",
-    "%d-%b-%Y %H:%M:%S.%f",  # Reuters-21578: 26-FEB-1987 15:01:01.79
-    "%d-%b-%Y %H:%M:%S",
-    "%d-%b-%Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%b. %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%B %d, %Y %H:%M",
-    "%m/%d/%Y",
-    "%m/%d/%Y %H:%M:%S",
-    "%Y%m%d",
-)
-_RFC2822 = re.compile(r"^([A-Za-z]{3},? )?\d{1,2} [A-Za-z]{3} \d{2,4}")
-#: Languages dateparser tries (all of them is seconds per unreadable date).
-_DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
-#: Unix timestamps accepted between 1970 and 2100 (seconds; milliseconds when larger).
-_EPOCH_MAX_S = 4_102_444_800
 
 
 class IngestError(InputError, ValueError):
@@ -81,91 +56,6 @@ class IngestError(InputError, ValueError):
         reason: Machine-readable code (see :class:`transforms.types.Reject`).
         detail: One sentence naming the input and the problem.
     """
-
-
-# --- dates ----------------------------------------------------------------------------------
-
-
-def _to_naive_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def parse_date(value: object) -> datetime | None:
-    """Read a publication date as a naive UTC datetime.
-
-    Accepts datetimes, Unix timestamps (seconds or milliseconds), ISO 8601, RFC 2822
-    (``Mon, 18 Nov 2024 06:30:00 +0900``), common written formats (``Nov 18, 2024``,
-    ``18 November 2024``, ``11/18/2024`` read as US month/day) and, as a last resort,
-    whatever ``dateparser`` reads as an absolute date with day, month and year in a few
-    Western European languages (relative dates such as "yesterday" are refused: they
-    depend on the clock). Times without a zone
-    are taken as UTC.
-
-    Args:
-        value: The raw date.
-
-    Returns:
-        The datetime, or ``None`` when ``value`` is empty or not a date.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, datetime):
-        return _to_naive_utc(value)
-    if isinstance(value, int | float):
-        return _from_epoch(float(value))
-    if not isinstance(value, str):
-        return None
-    raw = " ".join(value.split())
-    if not raw:
-        return None
-    if re.fullmatch(r"\d{9,13}(\.\d+)?", raw):
-        return _from_epoch(float(raw))
-    try:
-        return _to_naive_utc(datetime.fromisoformat(raw.replace("z", "Z")))
-    except ValueError:
-        pass
-    if _RFC2822.search(raw):
-        try:
-            return _to_naive_utc(parsedate_to_datetime(raw))
-        except (TypeError, ValueError, IndexError):
-            pass
-    for fmt in _STRPTIME_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt)
-        except ValueError:
-            continue
-    return _dateparser(raw)
-
-
-def _from_epoch(seconds: float) -> datetime | None:
-    if not math.isfinite(seconds) or seconds < 0:
-        return None
-    if seconds > _EPOCH_MAX_S:
-        seconds /= 1000.0
-    if seconds > _EPOCH_MAX_S:
-        return None
-    return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
-
-
-def _dateparser(raw: str) -> datetime | None:
-    if not (any(ch.isdigit() for ch in raw) and any(ch.isalpha() for ch in raw)):
-        return None  # a day-month-year date written with words has both
-    import dateparser  # slow to import; only needed for unusual formats
-
-    parsed = dateparser.parse(
-        raw,
-        languages=list(_DATE_LANGUAGES),
-        settings={
-            "TIMEZONE": "UTC",
-            "TO_TIMEZONE": "UTC",
-            "RETURN_AS_TIMEZONE_AWARE": False,
-            "REQUIRE_PARTS": ["day", "month", "year"],
-            "PARSERS": ["custom-formats", "absolute-time"],
-        },
-    )
-    return _to_naive_utc(parsed) if parsed is not None else None
 
 
 # --- articles -------------------------------------------------------------------------------
@@ -214,7 +104,7 @@ def make_article(
         source_id=source_id,
         source_uri=source_uri,
         title=result.title,
-        published_at=_to_naive_utc(published_at) if published_at is not None else None,
+        published_at=to_naive_utc(published_at) if published_at is not None else None,
         text=result.text,
         metadata=meta,
     )

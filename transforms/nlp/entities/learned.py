@@ -13,7 +13,9 @@ Three learned tables, data files under ``transforms/data/entities/``:
   number of words).
 
 Rows are decided by counts: a rule is kept only with enough train support and a clear
-majority (the thresholds are in the learning script). Pure: no file I/O here.
+majority (the thresholds are in the learning script). The files live in the gazetteer
+directory and are read with it (:func:`read_learned_rules`); a directory without them has no
+learned rules.
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spacy.tokens import Doc, Span
+
+from transforms.nlp.entities.records import ENTITY_LABELS
+from transforms.nlp.lexicons import LexiconSource, read_table
 
 #: A number, score, ordinal or statistic: "2", "6.", "4-95", ".515", "1/2", "38:35.297".
 _NUMBER = re.compile(r"^(?:\d[\d.,/:-]*|\.\d+)$")
@@ -57,6 +63,8 @@ _CALENDAR = frozenset(
 DEFAULT_LABEL = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 #: Learned decision that removes the model's span.
 DROP = "-"
+#: The section column of ``learned_rows.tsv`` for documents without a known section.
+NO_SECTION = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,3 +233,53 @@ def apply_rules(
         removed |= hits
         added.append(Span(doc, row.start, row.end, label=decision))
     return [s for i, s in enumerate(out) if i not in removed] + added
+
+
+#: The learned files of a gazetteer directory and their header lines.
+LEARNED_FILES: dict[str, tuple[str, ...]] = {
+    "learned_sections.tsv": ("section", "documents"),
+    "learned_names.tsv": ("surface", "context", "label", "support", "counts"),
+    "learned_rows.tsv": ("section", "shape", "position", "label", "support", "counts"),
+    "learned_additions.tsv": ("surface", "label", "entity/occurrences"),
+}
+
+
+def read_learned_rules(directory: Path) -> tuple[LearnedRules, list[LexiconSource]]:
+    """The learned tables of a gazetteer directory (none where a file is missing).
+
+    Raises:
+        LexiconError: naming the file and line of a malformed row or an unknown label.
+    """
+    rules = LearnedRules()
+    sources: list[LexiconSource] = []
+    tables = {}
+    for name, columns in LEARNED_FILES.items():
+        if (directory / name).is_file():
+            tables[name] = read_table(directory / name, columns=columns, required=2)
+            sources.append(tables[name].source)
+    if "learned_sections.tsv" in tables:
+        rules.sections = frozenset(row.cells[0] for row in tables["learned_sections.tsv"].rows)
+    checks: list[tuple[object, object, str]] = []
+    if "learned_names.tsv" in tables:
+        table = tables["learned_names.tsv"]
+        for row in table.rows:
+            surface, context, label = row.cells[:3]
+            if not (context in {"text", "row"} or context.startswith("text/")):
+                raise table.error(row, f"context {context!r} is not text, text/<section> or row")
+            rules.names[(surface, context)] = label
+            checks.append((table, row, label))
+    if "learned_rows.tsv" in tables:
+        table = tables["learned_rows.tsv"]
+        for row in table.rows:
+            section, shape, position, label = row.cells[:4]
+            rules.rows[("" if section == NO_SECTION else section, shape, position)] = label
+            checks.append((table, row, label))
+    if "learned_additions.tsv" in tables:
+        table = tables["learned_additions.tsv"]
+        for row in table.rows:
+            rules.additions[row.cells[0]] = row.cells[1]
+            checks.append((table, row, row.cells[1]))
+    for table, row, label in checks:
+        if label != DROP and label not in ENTITY_LABELS:
+            raise table.error(row, f"label {label!r} is not an entity label")  # type: ignore[attr-defined]
+    return rules, sources

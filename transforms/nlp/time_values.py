@@ -1,156 +1,130 @@
-"""Time expressions: find them in a Doc and resolve them against the publication date.
+"""Time values: resolve a time expression's words against a publication date.
 
-The ``presslake_timex_v1`` component collects date/time spans (spaCy ``DATE``/``TIME``
-entities plus a few deictic words the model leaves out, such as "today" or "recently") and
-stores them on ``doc._.pl_timex``. Resolution needs the article's ``published_at``, which the
-Doc does not know, so it happens in :func:`extract_time_expressions` through the pure
-function :func:`resolve_time`.
+Pure functions shared by the timex component and the event rows (an event's date):
+:func:`resolve_time` reads "last Friday", "May 7, 2005" or "three years ago" and returns a
+TIMEX3-style value. Values follow TimeML's TIMEX3 ``value`` conventions (Pustejovsky et al.,
+*TimeML Annotation Guidelines* 1.2.1; ISO-TimeML): ``2024-11-15`` (day), ``2024-W46`` (ISO
+week), ``2024-05`` (month), ``2024-Q3`` (quarter), ``2024-SU`` (season), ``2018`` (year),
+``199`` (decade), ``P3Y`` (duration), ``PAST_REF``/``PRESENT_REF``/``FUTURE_REF`` (vague
+reference).
 
-Values follow TimeML's TIMEX3 ``value`` conventions (Pustejovsky et al., *TimeML Annotation
-Guidelines* 1.2.1; ISO-TimeML): ``2024-11-15`` (day), ``2024-W46`` (ISO week), ``2024-05``
-(month), ``2024-Q3`` (quarter), ``2024-SU`` (season), ``2018`` (year), ``199`` (decade),
-``P3Y`` (duration), ``PAST_REF``/``PRESENT_REF``/``FUTURE_REF`` (vague reference).
+The calendar words (month and weekday names, number words, units, vague references) are
+data: ``transforms/data/timex/calendar.tsv``, read once through the lexicon reader.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from spacy.attrs import LOWER
-from spacy.language import Language
-from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span, Token
+from transforms.nlp.lexicons import packaged, read_table
 
-from transforms.doctext import doc_text, token_ids
-from transforms.ids import row_id
+_CALENDAR_CLASSES = (
+    "month",
+    "weekday",
+    "number",
+    "unit",
+    "season",
+    "part_of_day",
+    "vague_number",
+    "present",
+    "past",
+    "future",
+    "leading",
+    "quarter",
+    "day_offset",
+)
+#: Classes whose rows carry a value (a number or a TIMEX3 code).
+_VALUED = {"month": int, "weekday": int, "number": int, "unit": str, "season": str,
+           "part_of_day": str, "quarter": int, "day_offset": int}  # fmt: skip
 
-MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-WEEKDAYS: dict[str, int] = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-}  # fmt: skip
-NUMBER_WORDS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "hundred": 100, "couple": 2,
-}  # fmt: skip
-VAGUE_NUMBERS = frozenset({"several", "few", "many", "some", "multiple", "decades", "years"})
-UNITS: dict[str, str] = {
-    "year": "Y", "month": "M", "week": "W", "day": "D", "decade": "DE", "century": "CE",
-    "hour": "H", "minute": "MIN", "second": "S", "quarter": "Q",
-}  # fmt: skip
-SEASONS: dict[str, str] = {
-    "spring": "SP",
-    "summer": "SU",
-    "autumn": "FA",
-    "fall": "FA",
-    "winter": "WI",
-}
-PARTS_OF_DAY: dict[str, str] = {
-    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI",
-    "overnight": "NI",
-}  # fmt: skip
-PRESENT_WORDS = frozenset(
-    {"now", "currently", "current", "ongoing", "present", "at present", "nowadays",
-     "right now", "these days", "today's"}
-)  # fmt: skip
-PAST_WORDS = frozenset(
-    {"recently", "recent", "lately", "the past", "history", "previously", "formerly",
-     "more recently", "once", "in the past", "earlier", "recent years", "recent months",
-     "recent weeks", "recent days", "in recent years", "in recent months", "in recent weeks",
-     "the recent past", "one point", "at one point", "recent history"}
-)  # fmt: skip
-FUTURE_WORDS = frozenset(
-    {"the future", "future", "later", "soon", "the long term", "the coming months",
-     "the coming weeks", "the coming years", "the coming days", "in the future", "eventually",
-     "shortly", "the near future", "the months ahead", "the years ahead"}
-)  # fmt: skip
 
-#: Deictic words the NER often misses; looked up per token (lower case).
-_DEICTIC_TOKENS = frozenset(
-    {
-        "today",
-        "yesterday",
-        "tomorrow",
-        "tonight",
-        "now",
-        "currently",
-        "recently",
-        "overnight",
-        "recent",
-        "current",
-        "ongoing",
-        "later",
-        "lately",
-        "nowadays",
-    }
-)
-#: Nouns that are time expressions after "the" ("the future", "the long term").
-_DEICTIC_NOUNS = frozenset({"future", "past"})
-_SEASON_NOUNS = frozenset({"spring", "summer", "autumn", "winter"})
-#: Lower-case forms (as ids, see ``doctext.token_ids``) of every word that can end a deictic
-#: expression in :func:`find_time_spans`; other tokens are skipped without a ``Token``.
-_CANDIDATE_IDS = frozenset(
-    get_string_id(word)
-    for word in (*_DEICTIC_NOUNS, "term", "run", *_DEICTIC_TOKENS, *WEEKDAYS, *_SEASON_NOUNS)
-)
-_RE_CLOCK = re.compile(
-    r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?(?:\s*(?:UTC|GMT))?",
-    re.IGNORECASE,
-)
-_LEADING_WORDS = frozenset(
-    {"on", "in", "since", "by", "until", "till", "during", "at", "from", "through", "before",
-     "after", "as", "of", "for", "over", "within", "around", "about", "between", "throughout",
-     "the", "this", "that", "starting", "beginning", "ending", "effective", "to"}
-)  # fmt: skip
-_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-_FUTURE_GOVERNORS = frozenset(
-    {"plan", "expect", "schedule", "set", "due", "intend", "aim", "prepare", "hope", "vow",
-     "promise", "pledge", "agree", "threaten", "offer"}
-)  # fmt: skip
+def _read_calendar() -> dict[str, list[tuple[str, str]]]:
+    """The rows of ``calendar.tsv`` by class, in file order (regex alternations and the
+    parts of the day are tried in that order)."""
+    table = read_table(
+        packaged("timex/calendar.tsv"), columns=("word", "class", "value"), required=2
+    )
+    out: dict[str, list[tuple[str, str]]] = {name: [] for name in _CALENDAR_CLASSES}
+    for row in table.rows:
+        word, name, value = row.cells
+        if name not in out:
+            raise table.error(row, f"unknown calendar class {name!r}")
+        if (name in _VALUED) != bool(value):
+            raise table.error(
+                row, f"class {name!r} {'needs' if name in _VALUED else 'takes no'} value"
+            )
+        if _VALUED.get(name) is int and not value.removeprefix("-").isdigit():
+            raise table.error(row, f"value {value!r} is not a number")
+        out[name].append((word, value))
+    return out
+
+
+_CALENDAR = _read_calendar()
+MONTHS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["month"]}
+WEEKDAYS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["weekday"]}
+NUMBER_WORDS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["number"]}
+VAGUE_NUMBERS = frozenset(w for w, _ in _CALENDAR["vague_number"])
+UNITS: dict[str, str] = dict(_CALENDAR["unit"])
+SEASONS: dict[str, str] = dict(_CALENDAR["season"])
+PARTS_OF_DAY: dict[str, str] = dict(_CALENDAR["part_of_day"])
+PRESENT_WORDS = frozenset(w for w, _ in _CALENDAR["present"])
+PAST_WORDS = frozenset(w for w, _ in _CALENDAR["past"])
+FUTURE_WORDS = frozenset(w for w, _ in _CALENDAR["future"])
+_LEADING_WORDS = frozenset(w for w, _ in _CALENDAR["leading"])
+QUARTERS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["quarter"]}
+DAY_OFFSETS: dict[str, int] = {w: int(v) for w, v in _CALENDAR["day_offset"]}
 
 _ORD = r"(?:st|nd|rd|th)?"
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+#: Month names and abbreviations as a regex alternation, longest first.
+MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
+
 _RE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
 _RE_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")
-_RE_MDY = re.compile(rf"^({_MONTH_RE})\.?\s+(\d{{1,2}}){_ORD}(?:\s*,?\s*(\d{{4}}))?$")
-_RE_DMY = re.compile(rf"^(\d{{1,2}}){_ORD}\s+(?:of\s+)?({_MONTH_RE})\.?(?:\s*,?\s*(\d{{4}}))?$")
-_RE_MY = re.compile(rf"^({_MONTH_RE})\.?\s*,?\s*(?:of\s+)?(\d{{4}})$")
-_RE_MONTH = re.compile(rf"^(?:(last|next|this|past|early|late|mid|mid-)\s*)?({_MONTH_RE})\.?$")
+
+_RE_MDY = re.compile(rf"^({MONTH_PATTERN})\.?\s+(\d{{1,2}}){_ORD}(?:\s*,?\s*(\d{{4}}))?$")
+
+_RE_DMY = re.compile(rf"^(\d{{1,2}}){_ORD}\s+(?:of\s+)?({MONTH_PATTERN})\.?(?:\s*,?\s*(\d{{4}}))?$")
+
+_RE_MY = re.compile(rf"^({MONTH_PATTERN})\.?\s*,?\s*(?:of\s+)?(\d{{4}})$")
+
+_RE_MONTH = re.compile(rf"^(?:(last|next|this|past|early|late|mid|mid-)\s*)?({MONTH_PATTERN})\.?$")
+
 _RE_YEAR = re.compile(r"^(?:(?:early|late|mid|mid-|the year|fiscal|year)\s*)?(\d{4})$")
+
 _RE_SHORT_YEAR = re.compile(r"^'(\d{2})$")
+
 _RE_DECADE = re.compile(r"^(?:early|late|mid|mid-)?\s*(?:(\d{2})(\d)0|'?(\d)0)'?s$")
+
 _RE_QUARTER = re.compile(
     r"^(first|second|third|fourth|final|last|1st|2nd|3rd|4th|q1|q2|q3|q4)[\s-]*(?:fiscal\s+)?"
     r"(?:quarter)?(?:\s+of\s+(.+))?$"
 )
+
 _RE_HALF = re.compile(r"^(first|second|1st|2nd)\s+half(?:\s+of\s+(.+))?$")
+
 _RE_TIME = re.compile(
     r"^(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?\s*(?:\(?\s*(utc|gmt|et|est|edt|pt|"
     r"pst|pdt)[^)]*\)?)?\s*(.*)$"
 )
+
 _RE_AGO = re.compile(
     r"^(\S+(?:\s+and\s+a\s+half)?)\s+(\w+?)s?\s+(ago|earlier|before|later|from now)$"
 )
+
 _RE_IN_N = re.compile(r"^(?:in|within)\s+(\S+)\s+(\w+?)s?$")
+
 _RE_DURATION = re.compile(
     r"^(?:(?:more than|less than|over|nearly|almost|about|around|at least|roughly|some|"
     r"up to|another|the|a further|an additional|the past|the last|the next|the first|past|"
     r"last|next|first)\s+)*(\S+?)(?:\s+straight|\s+consecutive|\s+full|\s+more|\s+long)?"
     r"[\s-]+(year|month|week|day|hour|minute|second|decade|centur(?:y|ie))s?(?:[\s-]+(?:long|old))?$"
 )
+
 _RE_RELATIVE_UNIT = re.compile(
     r"^(last|this|next|past|previous|coming|current|following|same|that|the)\s+"
     r"(week|weekend|month|year|quarter|decade|century|day)$"
@@ -185,22 +159,6 @@ class TimexSpan:
     end_char: int
     text: str
     future: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TimexRecord:
-    """One row of ``time_expressions``."""
-
-    timex_id: str
-    doc_id: str
-    text: str
-    start_char: int
-    end_char: int
-    value: str | None
-    precision: str | None
-
-
-# --------------------------------------------------------------------------- resolution
 
 
 def _norm(text: str) -> str:
@@ -426,7 +384,7 @@ def _resolve_words(words: str, anchor: date | None, *, future: bool) -> TimeValu
         return _month_day(MONTHS[match[2]], int(match[1]), match[3], anchor, future=future)
     if match := _RE_MY.match(words):
         return _month(int(match[2]), MONTHS[match[1]])
-    if match := re.match(rf"^({_MONTH_RE})\.?\s+(?:of\s+)?(this|last|next) year$", words):
+    if match := re.match(rf"^({MONTH_PATTERN})\.?\s+(?:of\s+)?(this|last|next) year$", words):
         month_year = _resolve_year_phrase(f"{match[2]} year", anchor)
         return _month(month_year, MONTHS[match[1]]) if month_year is not None else None
     if match := _RE_MONTH.match(words):
@@ -549,11 +507,9 @@ def _bare_month(mod: str, month: int, anchor: date | None, *, future: bool) -> T
 
 
 def _quarter(which: str, year_text: str | None, anchor: date | None) -> TimeValue | None:
-    numbers = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "third": 3,
-               "3rd": 3, "q3": 3, "fourth": 4, "4th": 4, "q4": 4, "final": 4}  # fmt: skip
     if which == "last" and year_text is None:
         return _relative_unit("last", "quarter", anchor) if anchor else None
-    quarter = numbers.get(which, 4)
+    quarter = QUARTERS.get(which, 4)
     year = _resolve_year_phrase(year_text or "this year", anchor)
     if year is None:
         return None
@@ -589,11 +545,7 @@ def _weekday_phrase(words: str, anchor: date | None, *, future: bool) -> TimeVal
 
 
 def _deictic(words: str, anchor: date | None) -> TimeValue | None:
-    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "overnight": 0,
-               "the day": 0, "the same day": 0, "day": 0, "that day": 0, "this day": 0,
-               "the day before": -1, "the day after": 1, "the previous day": -1,
-               "the next day": 1, "the following day": 1, "the day before yesterday": -2,
-               "the day after tomorrow": 2}  # fmt: skip
+    offsets = DAY_OFFSETS
     parts = {"this morning": "MO", "this afternoon": "AF", "this evening": "EV",
              "tonight": "NI", "last night": "NI", "this week's": ""}  # fmt: skip
     base = words.removesuffix("'s")
@@ -636,173 +588,3 @@ def _clock(match: re.Match[str], anchor: date | None, *, future: bool) -> TimeVa
         return None
     zone = "Z" if match[4] in {"utc", "gmt"} else ""
     return TimeValue(f"{day.isoformat()}T{hour:02d}:{minute:02d}{zone}", "time", day)
-
-
-_PROBE_ANCHOR = date(2000, 6, 15)
-
-
-def _parseable(text: str) -> bool:
-    return resolve_time(text, _PROBE_ANCHOR) is not None
-
-
-def split_coordinated(text: str) -> list[tuple[int, int]]:
-    """Character ranges of the parts of a span that holds several time expressions.
-
-    "2018 and 2019" gives two ranges (one per year); so does "June 17, two days" (an entity
-    that ran two expressions together). A span that reads as one expression ("May 7, 2005",
-    "the first quarter of 2009") stays whole. Trailing connectors ("the 70s and") are cut.
-    """
-    stripped = re.sub(r"[\s,]*\b(?:and|or|to)\s*$", "", text)
-    text = stripped or text
-    tokens = list(re.finditer(r"[^\s,]+", text))
-    parts = [(m.start(), m.end()) for m in tokens if m.group(0).lower() not in {"and", "or", "&"}]
-    simple = re.compile(rf"^(\d{{4}}|{_MONTH_RE}|{'|'.join(WEEKDAYS)})$")
-    if 1 < len(parts) < len(tokens) and all(
-        simple.match(text[s:e].lower().strip(".")) for s, e in parts
-    ):
-        return parts
-    if _parseable(text):
-        return [(0, len(text))]
-    segments = [
-        (m.start(), m.end())
-        for m in re.finditer(r"[^,]+?(?=\s*(?:,|\band\b|\bor\b|\bbetween\b|$))", text)
-    ]
-    good: list[tuple[int, int]] = []
-    for seg_start, seg_end in segments:
-        piece = text[seg_start:seg_end]
-        lead = len(piece) - len(re.sub(r"^[\s,]*(?:(?:and|or|between)\b\s*)?", "", piece))
-        seg_start += lead
-        if seg_start < seg_end and _parseable(text[seg_start:seg_end]):
-            good.append((seg_start, seg_end))
-    return good or [(0, len(text))]
-
-
-# --------------------------------------------------------------------------- component
-
-
-def _is_future(span: Span) -> bool:
-    """Whether the clause governing ``span`` is future tense (will/plan to/scheduled)."""
-    token: Token = span.root
-    for _ in range(6):
-        if token.pos_ in {"VERB", "AUX"}:
-            break
-        if token.head == token:
-            return False
-        token = token.head
-    if token.pos_ not in {"VERB", "AUX"}:
-        return False
-    for child in token.children:
-        if child.dep_ == "aux" and child.lower_ in _FUTURE_AUX:
-            return True
-    head = token.head
-    if token.dep_ in {"xcomp", "ccomp"} and head.lemma_ in _FUTURE_GOVERNORS:
-        return True
-    return token.lemma_ in {"schedule", "plan", "due"} or (
-        token.tag_ == "VB" and any(c.lower_ == "going" for c in head.children)
-    )
-
-
-def find_time_spans(doc: Doc) -> list[TimexSpan]:
-    """Time expressions of ``doc``: DATE/TIME entities and deictic words, left to right."""
-    found: list[TimexSpan] = []
-    covered: set[int] = set()
-    for ent in doc.ents:
-        if ent.label_ not in {"DATE", "TIME"}:
-            continue
-        if ent.end < len(doc) and doc[ent.end].text in {"UTC", "GMT"}:
-            ent = doc[ent.start : ent.end + 1]
-        future = _is_future(ent)
-        for start, end in split_coordinated(ent.text):
-            text = ent.text[start:end]
-            found.append(TimexSpan(ent.start_char + start, ent.start_char + end, text, future))
-        covered.update(range(ent.start, ent.end))
-    # Only a few words can end a deictic expression: test the array of lower-case forms and
-    # make a Token only for those.
-    for i, lower_id in enumerate(token_ids(doc, LOWER)):
-        if lower_id not in _CANDIDATE_IDS or i in covered:
-            continue
-        token = doc[i]
-        if token.ent_type_:
-            continue
-        lower = token.lower_
-        start = token.i
-        if lower in _DEICTIC_NOUNS or (
-            lower in {"term", "run"} and token.nbor(-1).lower_ == "long"
-        ):
-            if token.i < 1 or token.nbor(-1).lower_ not in {"the", "long"}:
-                continue
-            start = token.i - 1 if token.nbor(-1).lower_ == "the" else token.i - 2
-            if start < 0 or doc[start].lower_ != "the":
-                continue
-        elif not (
-            lower in _DEICTIC_TOKENS
-            or (lower in WEEKDAYS and len(lower) > 3 and token.pos_ == "PROPN")
-            or (lower in _SEASON_NOUNS and token.pos_ in {"NOUN", "PROPN"})
-        ):
-            continue
-        if lower in {"later", "current", "recent"} and token.pos_ not in {"ADV", "ADJ"}:
-            continue
-        span = doc[start : token.i + 1]
-        found.append(TimexSpan(span.start_char, span.end_char, span.text, _is_future(span)))
-        covered.update(range(start, token.i + 1))
-    for match in _RE_CLOCK.finditer(doc_text(doc)):
-        clock = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if clock is None or any(t.i in covered for t in clock):
-            continue
-        found.append(TimexSpan(match.start(), match.end(), match.group(0), _is_future(clock)))
-    found.sort(key=lambda t: t.start_char)
-    return found
-
-
-class TimexFinder:
-    """Pipeline component: store the Doc's time expressions on ``doc._.pl_timex``."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.pl_timex = find_time_spans(doc)
-        return doc
-
-
-if not Doc.has_extension("pl_timex"):
-    Doc.set_extension("pl_timex", default=None)
-
-
-@Language.factory(
-    "presslake_timex_v1", requires=["doc.ents", "token.dep"], assigns=["doc._.pl_timex"]
-)
-def make_timex(nlp: Language, name: str) -> TimexFinder:
-    """Create the ``presslake_timex_v1`` component."""
-    return TimexFinder()
-
-
-def time_spans(doc: Doc) -> list[TimexSpan]:
-    """The Doc's time expressions (computed now if the component did not run)."""
-    spans: list[TimexSpan] | None = doc._.pl_timex
-    if spans is None:
-        spans = find_time_spans(doc)
-        doc._.pl_timex = spans
-    return list(spans)
-
-
-def extract_time_expressions(
-    doc: Doc, *, doc_id: str, published_at: datetime | date | None
-) -> Iterator[TimexRecord]:
-    """Yield one ``time_expressions`` row per time expression of ``doc``.
-
-    Args:
-        doc: A Doc processed by the presslake pipeline.
-        doc_id: Id of the document.
-        published_at: Publication time; relative expressions resolve against it and stay
-            ``None`` without it.
-    """
-    anchor = published_at.date() if isinstance(published_at, datetime) else published_at
-    for span in time_spans(doc):
-        resolved = resolve_time(span.text, anchor, future=span.future)
-        yield TimexRecord(
-            timex_id=row_id("t", doc_id, span.start_char, span.end_char),
-            doc_id=doc_id,
-            text=span.text,
-            start_char=span.start_char,
-            end_char=span.end_char,
-            value=resolved.value if resolved else None,
-            precision=resolved.precision if resolved else None,
-        )

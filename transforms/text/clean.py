@@ -10,7 +10,7 @@ stores, so every offset the later stages produce indexes it.
 The rules are generic, not tuned to one article:
 
 * **lone furniture** -- a paragraph that is one of the phrases or matches one of the
-  patterns in ``transforms/data/clean_furniture.txt`` (``NEWS``, ``Share``, ``Photos: 12``,
+  patterns in ``transforms/text/clean_furniture.txt`` (``NEWS``, ``Share``, ``Photos: 12``,
   ``Updated 3:42 PM EST, Nov 18, 2024``, bylines on a line of their own);
 * **repeated short lines** -- a short line (at most four words, no digits) seen twice;
 * **captions** -- a short line without final punctuation that is a prefix of another
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from transforms.decode import normalize_text
+from transforms.text.decode import normalize_text
 
 __all__ = ["CleanResult", "clean_text"]
 
@@ -98,7 +98,7 @@ class _Furniture:
 @cache
 def _furniture() -> _Furniture:
     """Load the furniture list shipped in ``transforms/data`` (package data, read once)."""
-    source = resources.files("transforms").joinpath("data", _FURNITURE_RESOURCE)
+    source = resources.files("transforms.text").joinpath(_FURNITURE_RESOURCE)
     phrases: set[str] = set()
     patterns: list[re.Pattern[str]] = []
     credits: list[str] = []

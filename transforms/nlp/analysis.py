@@ -15,11 +15,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from schemas import DOCUMENT_TABLES
-from transforms.documents import document_record
-from transforms.entities import extract_entity_mentions
-from transforms.events import extract_event_rows
-from transforms.quotes import extract_quotes
-from transforms.timex import extract_time_expressions
+from transforms.nlp.documents import document_record
+from transforms.nlp.entities import extract_entity_mentions
+from transforms.nlp.events import extract_event_rows
+from transforms.nlp.quotes import extract_quotes
+from transforms.nlp.timex import extract_time_expressions
 from transforms.types import Article, Reject
 
 

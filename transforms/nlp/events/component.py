@@ -1,0 +1,255 @@
+"""``presslake_events_v1``: event mentions on ``doc._.pl_events``, built by pure rules over
+the Doc's context."""
+
+from __future__ import annotations
+
+from spacy.attrs import POS
+from spacy.language import Language
+from spacy.symbols import NOUN, VERB
+from spacy.tokens import Doc, Token
+
+from transforms.nlp.context import DocContext, doc_context
+from transforms.nlp.events.frames import (
+    Frame,
+    actor_heads,
+    arg_span,
+    conjuncts,
+    drop_self_targets,
+    noun_frame,
+    verb_frame,
+)
+from transforms.nlp.events.lexicon import LEXICON_FUNCTION, EventLexicon, load_lexicon
+from transforms.nlp.events.modality import modality_of
+from transforms.nlp.events.plover import base_type, context_type
+from transforms.nlp.events.records import EventArgument, EventMention
+from transforms.nlp.events.scope import EventScope
+from transforms.nlp.events.triggers import is_noun_trigger, is_verb_trigger, light_governor
+from transforms.nlp.time_values import TimexSpan
+
+
+def _depth(ev: EventScope, token: Token) -> int:
+    depth = 0
+    current = token
+    head = ev.ctx.head(current)
+    while head != current and depth < 50:
+        if not (head.lemma_.lower() in ev.lex.speech and current.dep_ == "ccomp"):
+            depth += 1
+        current = head
+        head = ev.ctx.head(current)
+    return depth
+
+
+def _times(ev: EventScope, token: Token) -> tuple[TimexSpan, ...]:
+    """Time expressions whose nearest governing verb is ``token`` (its own clause)."""
+    return tuple(ev.governed.get(token.i, ()))
+
+
+def governed_times(ctx: DocContext) -> dict[int, list[TimexSpan]]:
+    """Map each time expression to the nearest verb above it (one walk per timex)."""
+    doc = ctx.doc
+    by_token = ctx.timex_by_token
+    governed: dict[int, list[TimexSpan]] = {}
+    for timex in dict.fromkeys(by_token.values()):
+        span = doc.char_span(timex.start_char, timex.end_char, alignment_mode="expand")
+        if span is None:
+            continue
+        current = span.root
+        for _ in range(40):
+            if current.head == current:
+                break
+            current = current.head
+            if current.pos_ in {"VERB", "AUX"} and current.i not in by_token:
+                governed.setdefault(current.i, []).append(timex)
+                break
+    return governed
+
+
+def find_events(ctx: DocContext, lex: EventLexicon) -> list[EventMention]:
+    """All event mentions of the context's Doc, left to right."""
+    doc = ctx.doc
+    by_token = ctx.timex_by_token
+    ev = EventScope(ctx, lex, governed_times(ctx))
+    mentions: list[EventMention] = []
+    # Only verbs and nouns can be triggers: test the POS array, not a Token per word.
+    for i, pos in enumerate(ctx.ids(POS)):
+        if (pos != VERB and pos != NOUN) or i in by_token:
+            continue
+        token = doc[i]
+        if is_verb_trigger(ev, token):
+            mentions.append(_verb_event(ev, token))
+        elif is_noun_trigger(ev, token):
+            mention = _noun_event(ev, token)
+            if mention is not None:
+                mentions.append(mention)
+    return mentions
+
+
+def _verb_event(ev: EventScope, token: Token) -> EventMention:
+    frame = verb_frame(ev, token)
+    base = base_type(ev, token)
+    modality = modality_of(ev, token)
+    event_type = context_type(ev, token, base, modality)
+    if event_type == "DEMAND" and base != "DEMAND":
+        speaker = token.head
+        if token.dep_ == "ccomp" and speaker.lemma_.lower() in ev.lex.speech:
+            frame.targets = list(frame.actors)
+            frame.actors = [a for s in actor_heads(ev, speaker) for a in conjuncts(s)]
+        modality = "requested"
+    if event_type == "THREATEN" and base == "THREATEN":
+        comps = ev.ctx.children(token, {"xcomp"})
+        for comp in comps:
+            if modality_of(ev, comp) == "hypothetical":
+                modality = "hypothetical"
+            if not frame.targets:
+                comp_frame = verb_frame(ev, comp)
+                frame.targets = comp_frame.targets
+    if not frame.targets and frame.themes and base in {"AGREE", "REJECT", "REQUEST"}:
+        frame.targets = []
+    drop_self_targets(ev, token, frame)
+    return _mention(ev, token, event_type, modality, frame, base=base)
+
+
+def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
+    light = light_governor(ev, token)
+    frame = noun_frame(ev, token, light)
+    base = base_type(ev, token)
+    modality = modality_of(ev, token)
+    if light is not None and modality == "asserted":
+        modality = modality_of(ev, light)
+    # A noun that names the requested content ("call for a limitless expansion").
+    head = token.head
+    if (
+        head.dep_ == "prep"
+        and head.lower_ == "for"
+        and head.head.lemma_.lower() in (ev.lex.request)
+    ):
+        caller = head.head
+        modality = "requested"
+        if not frame.actors:
+            caller_frame = noun_frame(ev, caller, light_governor(ev, caller))
+            if caller.pos_ == "VERB":
+                caller_frame = verb_frame(ev, caller)
+            frame.actors = caller_frame.actors
+    unlisted = token.lemma_.lower() not in ev.lex.eventive_nouns and (
+        token.lower_ not in ev.lex.eventive_nouns
+    )
+    if not frame.actors and not frame.targets and base == "OTHER" and light is None and (unlisted):
+        return None
+    event_type = context_type(ev, token, base, modality)
+    return _mention(ev, token, event_type, modality, frame, base=base,
+                         governor=light)  # fmt: skip
+
+
+def _mention(
+    ev: EventScope,
+    token: Token,
+    event_type: str,
+    modality: str,
+    frame: Frame,
+    *,
+    base: str,
+    governor: Token | None = None,
+) -> EventMention:
+    arguments: list[EventArgument] = []
+    seen: set[tuple[str, int, int]] = set()
+    text = ev.ctx.text
+
+    def add(role: str, start: int, end: int) -> None:
+        key = (role, start, end)
+        if key not in seen and start < end:
+            seen.add(key)
+            arguments.append(EventArgument(role, start, end, text[start:end]))
+
+    for role, heads in (
+        ("actor", frame.actors),
+        ("target", frame.targets),
+        ("theme", frame.themes),
+        ("location", frame.locations),
+    ):
+        for head in heads:
+            add(role, *arg_span(head, ev.ctx.kids))
+    for start, end in frame.counts:
+        add("count", start, end)
+    times = _times(ev, token)
+    if not times and governor is not None:
+        times = _times(ev, governor)
+    for timex in times:
+        add("time", timex.start_char, timex.end_char)
+    confidence = 0.5
+    if base != "OTHER":
+        confidence += 0.2
+    if frame.actors:
+        confidence += 0.15
+    if frame.targets:
+        confidence += 0.1
+    if token.pos_ == "NOUN":
+        confidence -= 0.1
+    future = modality == "future" or any(t.future for t in times)
+    return EventMention(
+        trigger_start=token.idx,
+        trigger_end=token.idx + len(token),
+        trigger_text=token.text,
+        trigger_lemma=token.lemma_.lower(),
+        event_type=event_type,
+        modality=modality,
+        sentence_index=ev.ctx.sentence_index_at(token.idx),
+        confidence=round(min(confidence, 0.95), 2),
+        depth=_depth(ev, token),
+        arguments=tuple(arguments),
+        times=times,
+        future=future,
+    )
+
+
+class EventExtractor:
+    """Pipeline component: attach event mentions to ``doc._.pl_events``.
+
+    It holds the lexicon, nothing of a document: every call builds its own
+    :class:`EventScope` from the Doc's context.
+    """
+
+    def __init__(self, lexicon: EventLexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.pl_events = find_events(doc_context(doc), self.lexicon)
+        return doc
+
+    def events(self, doc: Doc) -> list[EventMention]:
+        """All event mentions of ``doc``, left to right."""
+        return find_events(doc_context(doc), self.lexicon)
+
+    def base_type(self, token: Token) -> str:
+        """PLOVER type of ``token`` from the lexicon alone (``OTHER`` when not listed)."""
+        return base_type(EventScope(doc_context(token.doc), self.lexicon), token)
+
+
+@Language.factory(
+    "presslake_events_v1",
+    requires=[
+        "token.dep",
+        "token.lemma",
+        "token.tag",
+        "doc.ents",
+        "doc._.pl_mentions",
+        "doc._.pl_timex",
+    ],
+    assigns=["doc._.pl_events"],
+    default_config={"lexicon": {"@misc": LEXICON_FUNCTION, "plover": "", "words": ""}},
+)
+def make_events(nlp: Language, name: str, lexicon: EventLexicon) -> EventExtractor:
+    """Create the ``presslake_events_v1`` component.
+
+    Args:
+        lexicon: PLOVER lexicon and event word classes (``[components.presslake_events.
+            lexicon]`` in ``config.cfg``: the paths of the two files).
+    """
+    return EventExtractor(lexicon)
+
+
+def event_mentions(doc: Doc) -> list[EventMention]:
+    """The Doc's event mentions (computed now if the component did not run)."""
+    mentions: list[EventMention] | None = doc._.pl_events
+    if mentions is None:
+        mentions = EventExtractor()(doc)._.pl_events
+    return list(mentions or [])

@@ -1,0 +1,380 @@
+"""Direct quotes: quotations between marks attributed to a speaker through a cue near them,
+transcript lines ("WALLACE: ...") and partial quotes governed by a cue."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.tokens import Doc, Token
+
+from transforms.nlp.context import (
+    doc_text,
+)
+from transforms.nlp.quotes.cues import QuoteRules, cue_of
+from transforms.nlp.quotes.marks import (
+    PARAGRAPH_BREAK,
+    QUOTE_CHARS,
+    WORD,
+    paragraphs_apart,
+    strip_marks,
+    trim_chars,
+)
+from transforms.nlp.quotes.records import Draft
+from transforms.nlp.quotes.syntax import (
+    char_bounds,
+    cue_bounds,
+    end_char,
+    np_bounds,
+    sent_bounds,
+    speaker_token,
+)
+
+#: A quotation signed with a dash: "“...” ― Sonya Herridge".
+_DASH_BYLINE = re.compile(
+    r"[ \t\xa0]*(―|—|–)[ \t\xa0]*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})(?=[ \t\xa0]*(?:[.\n]|$))"
+)
+
+#: A line opened by a speaker's name and a colon: "WALLACE: ...", "Pat Caddell: ...".
+_TRANSCRIPT_LINE = re.compile(
+    r"(?m)^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(\S[^\n]*)$"
+)
+
+
+def transcript_drafts(rules: QuoteRules, doc: Doc) -> list[Draft]:
+    """Lines of a transcript or a headline that name their speaker before a colon
+    ("PENCE: Gennifer Flowers will not be attending ...", "Pat Caddell: Democrat voters
+    ..."): the rest of the line is what the speaker said.
+
+    The name is one to four capitalised words that the tagger reads as proper nouns, or
+    written in capitals; the interview convention of the AP and NYT style books.
+    """
+    text = doc_text(doc)
+    out: list[Draft] = []
+    for match in _TRANSCRIPT_LINE.finditer(text):
+        name = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if name is None or not len(name):
+            continue
+        label = match.group(1)
+        if label.lower() in rules.lexicon.line_labels:
+            continue
+        shouted = label.isupper() and len(label) > 2
+        headline = match.start() == 0 or text[: match.start()].isspace()
+        if not (shouted or headline) and not all(t.pos_ == "PROPN" for t in name):
+            continue
+        start, end = trim_chars(text, match.start(2), match.end(2))
+        start, end = strip_marks(text, start, end)
+        if len(WORD.findall(text, start, end)) < 3:
+            continue
+        out.append(
+            Draft(
+                start=start,
+                end=end,
+                kind="direct",
+                speaker=(match.start(1), match.end(1)),
+                cue=(match.end(1), match.end(1) + 1),
+                cue_token=None,
+                confidence=0.6,
+            )
+        )
+    return out
+
+
+def merge_marks(
+    rules: QuoteRules,
+    doc: Doc,
+    drafts: list[Draft],
+    marks: list[tuple[int, int]],
+    double: list[tuple[int, int]],
+    cue_tokens: list[Token],
+) -> list[Draft]:
+    text = doc_text(doc)
+    double_set = set(double)
+    by_cue: dict[int, Draft] = {d.cue_token: d for d in drafts if d.cue_token is not None}
+    previous: Draft | None = None
+    out = list(drafts)
+    for q_start, q_end in marks:
+        covering = [d for d in drafts if d.start < q_end and q_start < d.end]
+        inside = [d for d in covering if d.start >= q_start - 1 and d.end <= q_end + 1]
+        if inside or any(_covers_most(d, q_start, q_end) for d in covering):
+            for d in covering:
+                if (d.start >= q_start - 1 and d.end <= q_end + 1) or _covers_most(
+                    d, q_start, q_end
+                ):
+                    d.start, d.end = min(d.start, q_start), max(d.end, q_end)
+                    d.kind = "direct"
+                    previous = d
+            continue
+        if covering:
+            for d in covering:
+                if d.start <= q_start and d.end >= q_end:
+                    d.kind = "mixed"
+                else:
+                    d.start, d.end = min(d.start, q_start), max(d.end, q_end)
+                    d.kind = "mixed"
+                if d.end <= q_end + 1 and d.speaker is not None:
+                    # A reported clause that closes on a quotation ("she said she felt
+                    # ... because “...,”"): a cueless quotation after it is the same
+                    # speaker's.
+                    previous = d
+            continue
+        n_words = len(WORD.findall(text, q_start, q_end))
+        partial = (
+            n_words <= rules.max_partial_words
+            and not re.search(r"[.?!]", text[q_start:q_end].rstrip(QUOTE_CHARS + ",")[-1:])
+            and not _starts_sentence(doc, q_start)
+        ) or (q_start, q_end) not in double_set
+        if partial:
+            draft = _governed(rules, doc, q_start, q_end)
+            if draft is not None:
+                out.append(draft)
+            continue
+        draft = _direct(rules, doc, q_start, q_end, cue_tokens, marks, by_cue, previous)
+        if draft is not None:
+            if draft not in out:
+                out.append(draft)
+            if draft.cue_token is not None:
+                by_cue.setdefault(draft.cue_token, draft)
+            previous = draft
+    return _join_pieces(out)
+
+
+def _governed(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft | None:
+    """A partial quote: attribute it to the cue that governs it in the parse."""
+    span = doc.char_span(q_start, q_end, alignment_mode="expand")
+    if span is None:
+        return None
+    token: Token = span.root
+    for _ in range(8):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        if span.start <= token.i < span.end:
+            continue
+        entry = cue_of(token, rules.lexicon)
+        if entry is not None:
+            speaker = speaker_token(token, rules.lexicon)
+            if speaker is None:
+                return None
+            start, end = _governed_content(token, span.start, span.end)
+            start, end = trim_chars(doc_text(doc), doc[start].idx, end_char(doc, end))
+            start, end = min(start, q_start), max(end, q_end)
+            if len(WORD.findall(doc_text(doc), start, end)) <= rules.min_partial_words:
+                # A scare-quoted word or two ("what he calls “hell”") is mostly the
+                # writer's label, unannotated in PolNeAR unless a wider clause is content.
+                return None
+            return Draft(
+                start=start,
+                end=end,
+                kind="mixed",
+                speaker=char_bounds(doc, np_bounds(speaker)),
+                cue=char_bounds(doc, cue_bounds(token)),
+                cue_token=token.i,
+                confidence=entry.confidence * 0.75,
+            )
+    return None
+
+
+def _direct(
+    rules: QuoteRules,
+    doc: Doc,
+    q_start: int,
+    q_end: int,
+    cue_tokens: list[Token],
+    marks: list[tuple[int, int]],
+    by_cue: dict[int, Draft],
+    previous: Draft | None,
+) -> Draft | None:
+    """A full quotation: attribute it to the nearest cue in its sentences or paragraph."""
+    dash = _DASH_BYLINE.match(doc_text(doc), q_end)
+    if dash is not None:
+        name = doc.char_span(dash.start(2), dash.end(2), alignment_mode="contract")
+        if name is not None and len(name) and all(t.pos_ == "PROPN" for t in name):
+            return Draft(
+                start=q_start,
+                end=q_end,
+                kind="direct",
+                speaker=(name.start_char, name.end_char),
+                cue=(dash.start(1), dash.end(1)),
+                cue_token=None,
+                confidence=0.7,
+            )
+    cue = _nearest_cue(doc, q_start, q_end, cue_tokens, marks)
+    if cue is not None:
+        existing = by_cue.get(cue.i)
+        if (
+            existing is not None
+            and existing.kind == "direct"
+            and _joinable(existing.start, existing.end, q_start, q_end)
+        ):
+            existing.start, existing.end = (
+                min(existing.start, q_start),
+                max(existing.end, q_end),
+            )
+            return existing
+        speaker = speaker_token(cue, rules.lexicon)
+        if speaker is not None:
+            entry = cue_of(cue, rules.lexicon)
+            confidence = entry.confidence if entry is not None else 0.5
+            return Draft(
+                start=q_start,
+                end=q_end,
+                kind="direct",
+                speaker=char_bounds(doc, np_bounds(speaker)),
+                cue=char_bounds(doc, cue_bounds(cue)),
+                cue_token=cue.i,
+                confidence=confidence,
+            )
+    if (
+        previous is not None
+        and previous.kind == "direct"
+        and previous.cue is not None
+        and previous.end <= previous.cue[0] < q_start
+        and paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
+    ):
+        # "“A,” she said. “B.”": one attribution whose content is both quotations, as
+        # long as the words between them do not outweigh the quoted ones.
+        gap = q_start - previous.cue[1]
+        if gap + (previous.cue[0] - previous.end) < (q_end - q_start) + (
+            previous.end - previous.start
+        ):
+            previous.end = q_end
+            return previous
+    if (
+        rules.inherit_speaker
+        and previous is not None
+        and previous.speaker is not None
+        and previous.kind in {"direct", "mixed"}
+        and paragraphs_apart(doc_text(doc), previous.end, q_start) <= 1
+    ):
+        return Draft(
+            start=q_start,
+            end=q_end,
+            kind="direct",
+            speaker=previous.speaker,
+            cue=None,
+            cue_token=None,
+            confidence=0.5,
+        )
+    return None
+
+
+def _governed_content(cue: Token, q_start: int, q_end: int) -> tuple[int, int]:
+    """Token bounds of the complement of ``cue`` that holds the quoted tokens
+    ``[q_start, q_end)`` ("his call for a 'limitless' expansion of ..."), or the quote."""
+    for child in cue.rights:
+        if child.dep_ in {"punct", "cc", "conj", "appos", "relcl"}:
+            continue
+        left, right = child.left_edge.i, child.right_edge.i + 1
+        if left <= q_start and q_end <= right and right - left <= 40:
+            return left, right
+    return q_start, q_end
+
+
+def _join_pieces(drafts: list[Draft]) -> list[Draft]:
+    """``drafts`` with the direct quotations of one cue joined into one attribution.
+
+    "“A,” Tester said, “B.”": when the parse reads B as the cue's complement, B becomes a
+    direct draft of the reported-speech path and A one of the quotation path; both carry
+    the same cue token and make one attribution, as when they are found in order.
+    """
+    by_cue: dict[int, list[Draft]] = {}
+    for d in drafts:
+        if d.kind == "direct" and d.cue_token is not None:
+            by_cue.setdefault(d.cue_token, []).append(d)
+    dropped: set[int] = set()
+    for pieces in by_cue.values():
+        if len(pieces) < 2:
+            continue
+        pieces.sort(key=lambda d: d.start)
+        head = pieces[0]
+        for piece in pieces[1:]:
+            around_cue = (
+                head.cue is not None and head.end <= head.cue[0] and piece.start >= head.cue[1]
+            )
+            if around_cue and _joinable(head.start, head.end, piece.start, piece.end):
+                head.end = max(head.end, piece.end)
+                head.confidence = max(head.confidence, piece.confidence)
+                dropped.add(id(piece))
+                continue
+            head = piece
+    return [d for d in drafts if id(d) not in dropped]
+
+
+def _joinable(start: int, end: int, q_start: int, q_end: int) -> bool:
+    """Whether a quotation ``[q_start, q_end)`` and a content ``[start, end)`` of the same
+    cue make one content: the words between them (the attribution, "“A,” she said. “B.”")
+    must not outweigh the quoted ones, or the joined span is mostly the writer's."""
+    gap = max(q_start - end, start - q_end, 0)
+    return gap < (q_end - q_start) + (end - start)
+
+
+def _covers_most(draft: Draft, q_start: int, q_end: int) -> bool:
+    """The draft's content is the quotation plus at most a complementiser or a few
+    characters of punctuation ("that “...”")."""
+    if draft.start > q_start or draft.end < q_end:
+        return False
+    outside = (draft.end - draft.start) - (q_end - q_start)
+    return outside <= 6
+
+
+def _starts_sentence(doc: Doc, char: int) -> bool:
+    token = doc.char_span(char, char + 1, alignment_mode="expand")
+    if token is None:
+        return False
+    first = token[0]
+    sent_start = sent_bounds(first)[0]
+    return all(t.is_punct for t in doc[sent_start : first.i]) or doc[first.i - 1].text == ":"
+
+
+def _nearest_cue(
+    doc: Doc,
+    q_start: int,
+    q_end: int,
+    cue_tokens: list[Token],
+    marks: list[tuple[int, int]],
+) -> Token | None:
+    """The speech verb closest to a quotation, outside quotation marks, in the sentences the
+    quotation starts and ends in (or the sentence right after it)."""
+    if not cue_tokens:
+        return None
+    first = doc.char_span(q_start, q_end, alignment_mode="expand")
+    if first is None:
+        return None
+    lo, hi = sent_bounds(first[0])[0], sent_bounds(first[-1])[1]
+    if hi < len(doc) and sent_bounds(doc[hi])[1] - hi <= 8:
+        hi = sent_bounds(doc[hi])[1]
+    text = doc_text(doc)
+    best: tuple[int, Token] | None = None
+    positions = [t.i for t in cue_tokens]
+    k = bisect.bisect_left(positions, lo)
+    while k < len(cue_tokens) and cue_tokens[k].i < hi:
+        token = cue_tokens[k]
+        k += 1
+        if q_start <= token.idx < q_end:
+            continue
+        between = (token.idx, q_start) if token.idx < q_start else (q_end, token.idx)
+        if PARAGRAPH_BREAK.search(text, between[0], between[1]):
+            continue
+        if any(s >= between[0] and e <= between[1] for s, e in marks):
+            continue
+        distance = between[1] - between[0]
+        if best is None or distance < best[0]:
+            best = (distance, token)
+    if best is None:
+        return _introducing_cue(doc, q_start, cue_tokens)
+    return best[1]
+
+
+def _introducing_cue(doc: Doc, q_start: int, cue_tokens: list[Token]) -> Token | None:
+    """A cue that closes the paragraph before a quotation with a colon ("He said:" then the
+    quotation as its own paragraph, the block-quote layout of transcripts and op-eds)."""
+    text = doc_text(doc)
+    colon = len(text[:q_start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":" or not PARAGRAPH_BREAK.search(text, colon, q_start):
+        return None
+    for token in reversed(cue_tokens):
+        if token.idx < colon:
+            word_end = token.idx + len(token.text)
+            return token if not text[word_end:colon].strip() else None
+    return None
