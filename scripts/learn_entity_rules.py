@@ -52,7 +52,7 @@ NAME_DROP = (5, 0.9)
 #: Headline sections with fewer train documents count as no section.
 MIN_SECTION_DOCS = 5
 ROW_NAME = (2, 0.8)
-ROW_SHAPE = (8, 0.6)
+ROW_SHAPE = (8, 0.7)
 ADDITION = (3, 0.9)
 
 
@@ -242,7 +242,8 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
         if total >= ROW_SHAPE[0] and share >= ROW_SHAPE[1]:
             label = DROP if best == "O" else DEFAULT_LABEL.get(best)
             if label is not None:
-                rows.append(f"{section or NO_SECTION}\t{shape}\t{position}\t{label}\t{total}\t{_fmt(counts)}")
+                cells = (section or NO_SECTION, shape, position, label, str(total), _fmt(counts))
+                rows.append("\t".join(cells))
     corpus = "\n".join(texts)
     additions: list[str] = []
     for surface, counts in sorted(missed.items()):
