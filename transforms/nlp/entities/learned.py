@@ -28,7 +28,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.entities.records import ENTITY_LABELS
-from transforms.nlp.lexicons import LexiconSource, read_table
+from transforms.nlp.lexicons import LexiconSource, Row, Table, read_table
 
 #: A number, score, ordinal or statistic: "2", "6.", "4-95", ".515", "1/2", "38:35.297".
 _NUMBER = re.compile(r"^(?:\d[\d.,/:-]*|\.\d+)$")
@@ -252,14 +252,14 @@ def read_learned_rules(directory: Path) -> tuple[LearnedRules, list[LexiconSourc
     """
     rules = LearnedRules()
     sources: list[LexiconSource] = []
-    tables = {}
+    tables: dict[str, Table] = {}
     for name, columns in LEARNED_FILES.items():
         if (directory / name).is_file():
             tables[name] = read_table(directory / name, columns=columns, required=2)
             sources.append(tables[name].source)
     if "learned_sections.tsv" in tables:
         rules.sections = frozenset(row.cells[0] for row in tables["learned_sections.tsv"].rows)
-    checks: list[tuple[object, object, str]] = []
+    checks: list[tuple[Table, Row, str]] = []
     if "learned_names.tsv" in tables:
         table = tables["learned_names.tsv"]
         for row in table.rows:
@@ -281,5 +281,5 @@ def read_learned_rules(directory: Path) -> tuple[LearnedRules, list[LexiconSourc
             checks.append((table, row, row.cells[1]))
     for table, row, label in checks:
         if label != DROP and label not in ENTITY_LABELS:
-            raise table.error(row, f"label {label!r} is not an entity label")  # type: ignore[attr-defined]
+            raise table.error(row, f"label {label!r} is not an entity label")
     return rules, sources
