@@ -118,6 +118,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
         DROP,
         NO_SECTION,
         LearnedRules,
+        RowWords,
         name_shape,
         row_name_chars,
         section_of,
@@ -148,6 +149,9 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
     gold_surface_docs: dict[str, Counter[str]] = defaultdict(Counter)
     texts: list[str] = []
     model_labels: dict[str, Counter[str]] = defaultdict(Counter)
+    row_words = RowWords(
+        connectors=gaz.word_class("name_connector"), calendar=gaz.word_class("calendar_word")
+    )
     countries = frozenset(k for k, e in gaz.names.items() if e.type == "GPE")
 
     doc_sections = Counter(section_of(a.text) for a in articles)
@@ -192,7 +196,7 @@ def learn(gold_path: Path, parsed: Path | None = None) -> dict[str, list[str]]:
                 gold_surface_docs[text[s:t]][gtype] += 1
                 if not any(pred_cover[s:t]):
                     missed[text[s:t]][gtype] += 1
-            for s, t, position in row_name_chars(text):
+            for s, t, position in row_name_chars(text, row_words):
                 words = text[s:t].split()
                 shape = name_shape(words, is_country=" ".join(words).lower() in countries)
                 outcome = gold.get((s, t), "O")

@@ -15,6 +15,7 @@ from transforms.nlp.entities import load_gazetteer
 from transforms.nlp.entities.learned import (
     DROP,
     LearnedRules,
+    RowWords,
     name_shape,
     row_name_chars,
     section_of,
@@ -25,7 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _names(text: str) -> list[tuple[str, str]]:
-    return [(text[s:e], pos) for s, e, pos in row_name_chars(text)]
+    gaz = load_gazetteer()
+    words = RowWords(
+        connectors=gaz.word_class("name_connector"), calendar=gaz.word_class("calendar_word")
+    )
+    return [(text[s:e], pos) for s, e, pos in row_name_chars(text, words)]
 
 
 def test_row_names_of_tables_and_results() -> None:
@@ -46,6 +51,11 @@ def test_row_names_of_tables_and_results() -> None:
 
 def test_row_names_need_numbers_on_the_line() -> None:
     assert _names("Lowfield Athletic won again on Sunday .\nMarsh Town 4 goals\n") == []
+
+
+def test_row_names_skip_dates_and_keep_connectors() -> None:
+    text = "September 14 fixtures 3 2\nVilla de Palmar 2 Brookmoor 2\n"
+    assert _names(text) == [("Villa de Palmar", "bol"), ("Brookmoor", "num")]
 
 
 def test_section_of_headline() -> None:

@@ -26,7 +26,14 @@ PACKAGED = "entities"
 #: The registered function that reads a gazetteer (``@misc`` in the pipeline config).
 GAZETTEER_FUNCTION = "presslake.gazetteer.v1"
 #: Word classes of ``words.tsv``.
-WORD_CLASSES = ("honorific", "male_word", "female_word", "locative_prep")
+WORD_CLASSES = (
+    "honorific",
+    "male_word",
+    "female_word",
+    "locative_prep",
+    "name_connector",
+    "calendar_word",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,30 +35,6 @@ _NUMBER = re.compile(r"^(?:\d[\d.,/:-]*|\.\d+)$")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 #: "SOCCER - ENGLISH LEAGUE RESULTS ." -> "soccer": a section word in capitals before a dash.
 _SECTION = re.compile(r"^([A-Z][A-Z&/ ]{2,30}?) (?:-|--) ")
-_CONNECTORS = frozenset({"de", "van", "der", "von", "la", "le", "du", "di", "del", "da", "&"})
-_CALENDAR = frozenset(
-    {
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    }
-)
 #: OntoNotes label written for each learned CoNLL type when no better one is known.
 DEFAULT_LABEL = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 #: Learned decision that removes the model's span.
@@ -110,17 +86,28 @@ def name_shape(words: list[str], *, is_country: bool) -> str:
     return f"caps{n}" if all(w.isupper() for w in words) else f"w{n}"
 
 
-def _is_name_word(word: str) -> bool:
-    return word[:1].isupper() and any(ch.isalpha() for ch in word) and word.lower() not in _CALENDAR
+@dataclass(frozen=True, slots=True)
+class RowWords:
+    """Words of row names (word classes of the gazetteer's ``words.tsv``)."""
+
+    #: Lower-case words allowed inside a name ("de", "van", "&"): ``name_connector``.
+    connectors: frozenset[str] = frozenset()
+    #: Month and weekday names, never a row name ("August 31"): ``calendar_word``.
+    calendar: frozenset[str] = frozenset()
 
 
-def row_name_chars(text: str) -> Iterator[tuple[int, int, str]]:
+def _is_name_word(word: str, calendar: frozenset[str]) -> bool:
+    return word[:1].isupper() and any(ch.isalpha() for ch in word) and word.lower() not in calendar
+
+
+def row_name_chars(text: str, words: RowWords) -> Iterator[tuple[int, int, str]]:
     """Character spans ``(start, end, position)`` of names that start table or result rows.
 
     A row is a line with at least two numbers; a row name is a run of capitalised words
     (connectors such as "de" inside) right before a number (not a date), first on its line
     or right after a number.
     """
+    connectors, calendar = words.connectors, words.calendar
     offset = 0
     for line in text.split("\n"):
         line_start = offset
@@ -136,18 +123,18 @@ def row_name_chars(text: str) -> Iterator[tuple[int, int, str]]:
             continue
         i = 0
         while i < len(words):
-            if not _is_name_word(words[i][2]) or (i > 0 and not numeric[i - 1]):
+            if not _is_name_word(words[i][2], calendar) or (i > 0 and not numeric[i - 1]):
                 i += 1
                 continue
             j = i + 1
             while j < len(words):
                 w = words[j][2]
-                if _is_name_word(w):
+                if _is_name_word(w, calendar):
                     j += 1
                 elif (
-                    w.lower() in _CONNECTORS
+                    w.lower() in connectors
                     and j + 1 < len(words)
-                    and _is_name_word(words[j + 1][2])
+                    and _is_name_word(words[j + 1][2], calendar)
                 ):
                     j += 2
                 else:
@@ -157,11 +144,13 @@ def row_name_chars(text: str) -> Iterator[tuple[int, int, str]]:
             i = j
 
 
-def row_names(doc: Doc, text: str, is_country: set[str] | frozenset[str]) -> list[RowName]:
+def row_names(
+    doc: Doc, text: str, is_country: set[str] | frozenset[str], words: RowWords
+) -> list[RowName]:
     """:func:`row_name_chars` as token spans with their shape; ``is_country`` holds the
     normalised country names."""
     out: list[RowName] = []
-    for start, end, position in row_name_chars(text):
+    for start, end, position in row_name_chars(text, words):
         span = doc.char_span(start, end)
         if span is None:
             continue
@@ -179,6 +168,7 @@ def apply_rules(
     text: str,
     countries: frozenset[str],
     protected: frozenset[str],
+    words: RowWords,
 ) -> list[Span]:
     """Apply the learned rules to the ruler's corrected spans (before overlaps are resolved).
 
@@ -189,6 +179,7 @@ def apply_rules(
         text: ``doc.text``.
         countries: Normalised country names (shape ``country``).
         protected: Normalised names the curated gazetteer knows: never relabelled here.
+        words: Words of row names.
     """
     if not rules.names and not rules.rows:
         return spans
@@ -208,7 +199,7 @@ def apply_rules(
         if decision is not None and decision != span.label_:
             span = Span(doc, span.start, span.end, label=decision)
         out.append(span)
-    rows = row_names(doc, text, countries) if rules.rows and "\n" in text else []
+    rows = row_names(doc, text, countries, words) if rules.rows and "\n" in text else []
     if not rows:
         return out
     owner = [-1] * len(doc)
@@ -240,7 +231,7 @@ LEARNED_FILES: dict[str, tuple[str, ...]] = {
     "learned_sections.tsv": ("section", "documents"),
     "learned_names.tsv": ("surface", "context", "label", "support", "counts"),
     "learned_rows.tsv": ("section", "shape", "position", "label", "support", "counts"),
-    "learned_additions.tsv": ("surface", "label", "entity/occurrences"),
+    "learned_additions.tsv": ("surface", "label", "evidence"),
 }
 
 

@@ -12,7 +12,7 @@ from spacy.util import filter_spans
 
 from transforms.nlp.context import doc_text
 from transforms.nlp.entities.gazetteer import GAZETTEER_FUNCTION, Gazetteer
-from transforms.nlp.entities.learned import LearnedRules, apply_rules
+from transforms.nlp.entities.learned import LearnedRules, RowWords, apply_rules
 from transforms.nlp.entities.records import norm
 
 #: Labels whose spans never end or start with a bare number ("Durham 114" -> "Durham").
@@ -123,6 +123,10 @@ class EntityRuler:
         self.protected = frozenset(
             [*gazetteer.names, *gazetteer.demonyms, *gazetteer.capitals, *gazetteer.surnames]
         )
+        self.row_words = RowWords(
+            connectors=gazetteer.word_class("name_connector"),
+            calendar=gazetteer.word_class("calendar_word"),
+        )
         self.use_rules(nlp, gazetteer.learned)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.caps_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -182,6 +186,7 @@ class EntityRuler:
             text=doc_text(doc),
             countries=self.countries,
             protected=self.protected,
+            words=self.row_words,
         )
         owner = [-1] * len(doc)
         for i, span in enumerate(corrected):
