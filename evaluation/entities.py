@@ -6,7 +6,8 @@ Two gold formats are understood, detected by their fields:
   ``wikidata``): NER precision/recall/F1 on exact spans after mapping OntoNotes labels to the
   CoNLL set, for the presslake pipeline and the bare model side by side, and B-cubed F1 of
   presslake's entity ids against the Wikidata ids over the gold mentions it found (NIL
-  excluded).
+  excluded). The CoNLL train split (``train/ner/conll2003/``) has the same fields without
+  entity links (``wikidata`` null): NER only, no clustering score.
 * **News-Fair** (records with ``labels`` and ``evaluation_span``): within the exhaustively
   labelled span, how often the mentions of one Wikidata entity that presslake found share one
   entity id, and B-cubed F1 over those mentions (names, descriptions and pronouns).
@@ -207,7 +208,8 @@ def _evaluate_conll(records: list[dict[str, Any]], nlp: Language, result: Entity
         doc_key = record["id"]
         for e in record["entities"]:
             found = by_span.get((e["start"], e["end"]))
-            if e["wikidata"] != "NIL" and found is not None:
+            # Train splits carry no entity links (``wikidata`` null): no clustering score.
+            if e.get("wikidata") not in (None, "NIL") and found is not None:
                 pairs.append((f"{doc_key}|{e['wikidata']}", f"{doc_key}|{found}"))
     with nlp.select_pipes(disable=_bare_pipes(nlp)):
         for record, doc in zip(records, nlp.pipe(texts), strict=True):
@@ -215,7 +217,9 @@ def _evaluate_conll(records: list[dict[str, Any]], nlp: Language, result: Entity
             pred = _model_spans(doc)
             bare_total = _add(bare_total, prf(gold, pred))
             _by_label(gold, pred, result.ner_bare_by_label)
-    result.ner, result.ner_bare, result.bcubed = total, bare_total, bcubed(pairs)
+    linked = any(e.get("wikidata") is not None for r in records for e in r["entities"])
+    result.ner, result.ner_bare = total, bare_total
+    result.bcubed = bcubed(pairs) if linked else None
 
 
 def _match(label: dict[str, Any], mentions: list[Mention]) -> Mention | None:
@@ -320,6 +324,8 @@ def _lines(result: EntityEval) -> Iterator[str]:
             f"entities whose found mentions share one entity_id: {result.n_entities_one_id}/"
             f"{result.n_entities_multi} = {share:.3f}"
         )
+    if result.bcubed is None and result.gold_format == "conll":
+        yield "clustering: - (the gold file has no entity links)"
     if result.bcubed is not None:
         b = result.bcubed
         yield (

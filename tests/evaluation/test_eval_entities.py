@@ -14,6 +14,7 @@ from evaluation.entities import (
     bcubed,
     detect_format,
     evaluate,
+    format_report,
     prf,
     run,
 )
@@ -108,3 +109,28 @@ def test_news_fair_dev_small(shared_data: Path, nlp: Language) -> None:
     assert "news_fair, 5 docs" in report
     assert "share one entity_id" in report
     assert "B-cubed" in report
+
+
+def test_train_format_without_entity_links(tmp_path: Path, nlp: Language) -> None:
+    text = "Maria Okafor joined Brookmoor Holdings in Lagos last spring ."
+    spans = []
+    for surface, label in (("Maria Okafor", "PER"), ("Lagos", "LOC")):
+        start = text.index(surface)
+        spans.append(
+            {
+                "start": start,
+                "end": start + len(surface),
+                "text": surface,
+                "type": label,
+                "wikidata": None,
+            }
+        )
+    gold = tmp_path / "train_like.jsonl"
+    gold.write_text(
+        json.dumps({"id": "t", "text": text, "tokens": [], "entities": spans}) + "\n",
+        encoding="utf-8",
+    )
+    result = evaluate(gold, nlp=nlp)
+    assert result.ner is not None and result.ner.n_gold == 2
+    assert result.bcubed is None
+    assert "no entity links" in format_report(result)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from transforms.nlp.entities.learned import LearnedRules, read_learned_rules
 from transforms.nlp.entities.records import make_key, norm
 from transforms.nlp.lexicons import (
     DATA_DIR,
@@ -25,7 +26,14 @@ PACKAGED = "entities"
 #: The registered function that reads a gazetteer (``@misc`` in the pipeline config).
 GAZETTEER_FUNCTION = "presslake.gazetteer.v1"
 #: Word classes of ``words.tsv``.
-WORD_CLASSES = ("honorific", "male_word", "female_word", "locative_prep")
+WORD_CLASSES = (
+    "honorific",
+    "male_word",
+    "female_word",
+    "locative_prep",
+    "name_connector",
+    "calendar_word",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,8 @@ class Gazetteer:
     patterns: list[tuple[str, str]] = field(default_factory=list)
     #: Word classes (honorifics, gender words, locative prepositions).
     words: WordClasses | None = None
+    #: Corrections learned from annotated news (``learned_*.tsv``, optional).
+    learned: LearnedRules = field(default_factory=LearnedRules)
     #: Every file read, for ``pipeline_version``.
     sources: tuple[LexiconSource, ...] = ()
 
@@ -87,7 +97,9 @@ def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
 
     The directory holds ``countries.jsonl`` (built by ``scripts/build_gazetteers.py``),
     ``organisations.tsv``, ``people.tsv``, ``shorthands.tsv``, ``titles.tsv``,
-    ``descriptors.tsv``, ``ambiguous.tsv`` and ``words.tsv``.
+    ``descriptors.tsv``, ``ambiguous.tsv`` and ``words.tsv``, and optionally the tables
+    ``scripts/learn_entity_rules.py`` learns from annotated news (``learned_*.tsv``, see
+    :mod:`.learned`).
 
     Raises:
         LexiconError: naming the file and line of a malformed row.
@@ -162,6 +174,8 @@ def _load_gazetteer(directory: str, stamp: object) -> Gazetteer:
     gaz.descriptors = frozenset(cells[0].lower() for cells in table("descriptors.tsv", ("word",)))
     gaz.words = read_word_classes(base / "words.tsv", known=WORD_CLASSES)
     sources.append(gaz.words.source)
+    gaz.learned, learned_sources = read_learned_rules(base)
+    sources.extend(learned_sources)
     gaz.patterns = sorted(patterns)
     gaz.sources = tuple(sources)
     return gaz

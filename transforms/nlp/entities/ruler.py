@@ -10,7 +10,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from transforms.nlp.context import doc_text
 from transforms.nlp.entities.gazetteer import GAZETTEER_FUNCTION, Gazetteer
+from transforms.nlp.entities.learned import LearnedRules, RowWords, apply_rules
 from transforms.nlp.entities.records import norm
 
 #: Labels whose spans never end or start with a bare number ("Durham 114" -> "Durham").
@@ -116,6 +118,16 @@ class EntityRuler:
             gazetteer: Names to match.
         """
         self.gaz = gazetteer
+        self.rules = gazetteer.learned
+        self.countries = frozenset(k for k, e in gazetteer.names.items() if e.type == "GPE")
+        self.protected = frozenset(
+            [*gazetteer.names, *gazetteer.demonyms, *gazetteer.capitals, *gazetteer.surnames]
+        )
+        self.row_words = RowWords(
+            connectors=gazetteer.word_class("name_connector"),
+            calendar=gazetteer.word_class("calendar_word"),
+        )
+        self.use_rules(nlp, gazetteer.learned)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.caps_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -126,6 +138,13 @@ class EntityRuler:
             caps = [t for t in texts if len(t) > 3 and t not in gazetteer.ambiguous]
             self.caps_matcher.add(label, [nlp.make_doc(text) for text in caps])
         self.labels = {nlp.vocab.strings[label]: label for label in by_label}
+
+    def use_rules(self, nlp: Language, rules: LearnedRules) -> None:
+        """Apply ``rules`` from now on (the learning script switches them off)."""
+        self.rules = rules
+        self.added_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for surface, label in sorted(rules.additions.items()):
+            self.added_matcher.add(label, [nlp.make_doc(surface)])
 
     def _matches(self, doc: Doc) -> list[Span]:
         found: list[Span] = []
@@ -160,6 +179,15 @@ class EntityRuler:
         for ent in doc.ents:
             for span in correct_span(doc, ent.start, ent.end, ent.label_, self.gaz):
                 corrected.append(self._relabel(span))
+        corrected = apply_rules(
+            doc,
+            corrected,
+            self.rules,
+            text=doc_text(doc),
+            countries=self.countries,
+            protected=self.protected,
+            words=self.row_words,
+        )
         owner = [-1] * len(doc)
         for i, span in enumerate(corrected):
             for t in range(span.start, span.end):
@@ -181,7 +209,18 @@ class EntityRuler:
                     for i in hits:
                         if i >= 0:
                             corrected[i] = match
-        doc.ents = filter_spans([*corrected, *added])
+        spans = filter_spans([*corrected, *added])
+        if self.rules.additions:
+            # Learned names the model tends to miss, where no entity is.
+            taken = [False] * len(doc)
+            for span in spans:
+                taken[span.start : span.end] = [True] * len(span)
+            for match_id, start, end in self.added_matcher(doc):
+                if not any(taken[start:end]):
+                    spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+                    taken[start:end] = [True] * (end - start)
+            spans = filter_spans(spans)
+        doc.ents = spans
         return doc
 
 
