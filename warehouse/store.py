@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -146,6 +146,30 @@ class Warehouse:
             data_path=str(data_path) if data_path else None,
             s3=s3 or S3Options(),
         )
+        self._writer: duckdb.DuckDBPyConnection | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"layout": self.layout, "_writer": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.layout = state["layout"]
+        self._writer = None
+
+    def _write_connection(self) -> duckdb.DuckDBPyConnection:
+        """A new connection (cursor) to this process's writer DuckDB, opened once: loading
+        the extensions and attaching the catalog cost more than a small load itself."""
+        if self._writer is None:
+            self.layout.root.mkdir(parents=True, exist_ok=True)
+            self._writer = connect_writer(self.layout)
+        cursor = self._writer.cursor()
+        cursor.execute(f"USE {CATALOG_ALIAS}")
+        return cursor
+
+    def close(self) -> None:
+        """Close the writer connection, if one is open."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     # -- readers -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -231,11 +255,12 @@ class Warehouse:
 
     @contextmanager
     def document_index(self) -> Iterator[DocumentIndex]:
-        """A lookup of known documents over the last committed snapshot."""
+        """A lookup of known documents over the last committed snapshot (through the
+        writer's connection when the writer is open)."""
         if not self.exists():
             yield DocumentIndex(None)
             return
-        con = connect_reader(self.layout)
+        con = self._write_connection() if self._writer is not None else connect_reader(self.layout)
         try:
             yield DocumentIndex(con)
         finally:
@@ -277,7 +302,7 @@ class Warehouse:
                 Staging(root, staged.name).remove()
                 removed.append(str(staged))
         if self.exists():
-            con = connect_writer(self.layout)
+            con = self._write_connection()
             try:
                 # a shared (PostgreSQL) catalog may have other writers: spare recent files
                 window = (
@@ -317,8 +342,7 @@ class Warehouse:
         """
         started = time.perf_counter()
         staging = self.staging(run.run_id)
-        self.layout.root.mkdir(parents=True, exist_ok=True)
-        con = connect_writer(self.layout)
+        con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
             snapshot = _current_snapshot(con) + 1
@@ -350,6 +374,7 @@ class Warehouse:
             committed = _current_snapshot(con)
             counts = _table_counts(con)
         except BaseException:
+            _rollback(con)
             con.close()
             raise
         con.close()
@@ -365,7 +390,7 @@ class Warehouse:
 
     def store_report(self, run_id: str, report: str, *, snapshot_id: int | None = None) -> None:
         """Put the run's final report (rendered after its load) on its ledger row."""
-        con = connect_writer(self.layout)
+        con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
             if snapshot_id is None:
@@ -387,10 +412,10 @@ class Warehouse:
         """Record a failed run in the ledger (one short transaction of the ledger row)."""
         if not self.exists():
             return
-        con = connect_writer(self.layout)
+        con = self._write_connection()
         try:
-            create_schema(con)
             con.execute("BEGIN TRANSACTION")
+            create_schema(con)
             con.execute("DELETE FROM runs WHERE run_id = ?", [run.run_id])
             con.register(
                 "run_row",
@@ -404,6 +429,11 @@ class Warehouse:
             con.execute("COMMIT")
         finally:
             con.close()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with suppress(duckdb.Error):  # no transaction open
+        con.execute("ROLLBACK")
 
 
 def run_checks_scoped(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
