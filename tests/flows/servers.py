@@ -263,16 +263,11 @@ CONTENT_TABLES = (
 PUBLISHED_AT = "2024-11-18"
 
 
-def _open_read_only(warehouse: Path) -> Any:
-    import duckdb
-
-    return duckdb.connect(str(warehouse / "presslake.duckdb"), read_only=True)
-
-
 def content_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every content table, without run columns, in a fixed order."""
-    con = _open_read_only(warehouse)
-    try:
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
         out: dict[str, list[tuple[Any, ...]]] = {}
         for table in CONTENT_TABLES:
             columns = [
@@ -282,29 +277,25 @@ def content_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
                 f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL"
             ).fetchall()
         return out
-    finally:
-        con.close()
 
 
 def pipeline_versions(warehouse: Path) -> set[str]:
     """The pipeline versions that made the documents of ``warehouse``."""
-    con = _open_read_only(warehouse)
-    try:
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
         return {
             r[0] for r in con.execute("SELECT DISTINCT pipeline_version FROM documents").fetchall()
         }
-    finally:
-        con.close()
 
 
 def all_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the committed warehouse (run columns included)."""
-    con = _open_read_only(warehouse)
-    try:
-        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
-    finally:
-        con.close()
+    from schemas import TABLES
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
 
 
 def file_digests(root: Path) -> dict[str, str]:
@@ -419,3 +410,48 @@ def one_article_warehouse(
 def base_article() -> Path:
     """The article of the committed base run: the first ``.txt`` sample."""
     return min(SAMPLES.glob("*.txt"))
+
+
+def catalog_files(warehouse: Path) -> set[Path]:
+    """Every data and delete file the last snapshot of ``warehouse`` references."""
+    from schemas import TABLES
+    from warehouse.store import Warehouse
+
+    out: set[Path] = set()
+    with Warehouse(warehouse).reader() as con:
+        for table in TABLES:
+            rows = con.execute(
+                "SELECT data_file, delete_file FROM ducklake_list_files('lake', ?)", [table]
+            ).fetchall()
+            out.update(Path(f) for row in rows for f in row if f)
+    return out
+
+
+def orphan_files(warehouse: Path) -> set[Path]:
+    """Parquet files under ``lake/`` that no snapshot of the catalog knows (DuckLake names
+    every file it writes with a fresh UUID, so names identify files)."""
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
+        known = {
+            Path(r[0]).name
+            for r in con.execute(
+                "SELECT path FROM __ducklake_metadata_lake.ducklake_data_file "
+                "UNION ALL SELECT path FROM __ducklake_metadata_lake.ducklake_delete_file"
+            ).fetchall()
+        }
+    return {p for p in lake_files(warehouse) if p.name not in known}
+
+
+def last_snapshot(warehouse: Path) -> int:
+    """The id of the last committed snapshot of ``warehouse``."""
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
+        row = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()
+    return int(row[0]) if row else -1
+
+
+def lake_files(warehouse: Path) -> set[Path]:
+    """Every Parquet file under the warehouse's data path (``lake/``)."""
+    return set((warehouse / "lake").rglob("*.parquet"))
