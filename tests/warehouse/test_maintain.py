@@ -53,7 +53,7 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
 
 @pytest.mark.parametrize("text", ["", "7", "soon", "3 fortnights", "-1d", "1d2h"])
 def test_parse_duration_refuses(text: str) -> None:
-    with pytest.raises(ValueError, match="duration|unit"):
+    with pytest.raises(ValueError, match=r"duration|unit"):
         parse_duration(text)
 
 
@@ -158,7 +158,7 @@ def test_expire_and_cleanup_delete_what_no_snapshot_needs(lake: Lake) -> None:
         assert _rows(con) == rows
         live = set(_live_files(con))
         remaining = con.execute("SELECT count(*) FROM lake.snapshots()").fetchone()[0]
-        with pytest.raises(Exception, match="(?i)snapshot"):
+        with pytest.raises(Exception, match=r"(?i)snapshot"):
             con.execute("SELECT count(*) FROM lake.mentions AT (VERSION => 1)").fetchall()
     assert remaining == 1
     assert len(report.expired_snapshots) >= n_snapshots
