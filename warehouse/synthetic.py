@@ -1,0 +1,92 @@
+"""Grow a warehouse for benchmarks: copy every document's rows with new ids, inside DuckLake.
+
+``bench/scale.py`` loads the Reuters sample through the pipeline once and then makes the
+50x and 200x warehouses from it here, in SQL, in one DuckLake transaction: each copy of a
+document gets new ids (``<id>~<k>``) for the document and every row that belongs to it, and
+refers to the same entities, whose mention and document counts grow with the copies. Rows
+are the pipeline's own, so the warehouse looks like one that loaded that many articles.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import duckdb
+
+from schemas import DOCUMENT_TABLES, TABLES
+from warehouse.layout import WarehouseLayout
+
+
+def copy_id_columns(table: str) -> list[str]:
+    """Columns of ``table`` that identify a document or a row of it (renamed in a copy).
+
+    Entity ids stay (copies mention the same entities) and so does the run id.
+    """
+    return [
+        f.name
+        for f in TABLES[table]
+        if f.name.endswith("_id") and "entity" not in f.name and f.name != "run_id"
+    ]
+
+
+def grow(con: duckdb.DuckDBPyConnection, *, factor: int) -> dict[str, int]:
+    """Make the warehouse ``factor`` times as large by copying its document rows.
+
+    Args:
+        con: A writer connection with the lake in use (``USE lake``); holds the writer lock.
+        factor: Size after growing, as a multiple of the size now (1 changes nothing).
+
+    Returns:
+        Rows per document table after growing.
+    """
+    if factor < 1:
+        raise ValueError(f"factor must be at least 1, not {factor}")
+    counts: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if factor > 1:
+            for table in DOCUMENT_TABLES:
+                renamed = ", ".join(
+                    f"{column} || '~' || copies.k AS {column}" for column in copy_id_columns(table)
+                )
+                con.execute(
+                    f"INSERT INTO {table} SELECT * REPLACE ({renamed}) "
+                    f"FROM {table}, range(1, ?) AS copies(k)",
+                    [factor],
+                )
+            con.execute(
+                "UPDATE entities SET n_mentions = n_mentions * ?, n_docs = n_docs * ?",
+                [factor, factor],
+            )
+        for table in DOCUMENT_TABLES:
+            row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            counts[table] = int(row[0]) if row else 0
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def relocate(root: Path) -> None:
+    """Point a copied warehouse's SQLite catalog at the copy's own data folder.
+
+    The catalog records the data path it was created with; a warehouse directory copied
+    with its default layout (``catalog.sqlite`` and ``lake/``) must read and write its own
+    ``lake/``, not the original's.
+    """
+    layout = WarehouseLayout(root)
+    catalog = layout.sqlite_catalog
+    if catalog is None or not catalog.exists():
+        return
+    con = sqlite3.connect(catalog)
+    try:
+        with con:
+            con.execute(
+                "UPDATE ducklake_metadata SET value = ? "
+                "WHERE key = 'data_path' AND scope IS NULL",
+                [layout.lake],
+            )
+    finally:
+        con.close()
