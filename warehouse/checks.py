@@ -46,54 +46,110 @@ SPANS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def build_checks(*, doc_scope: str | None = None) -> list[Check]:
-    """All checks. ``doc_scope`` (a SQL relation with a ``doc_id`` column) limits the
-    per-row span checks to the documents of this run."""
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one load touched, for checks that read only those rows instead of every table.
+
+    Attributes:
+        run_id: The run (its ``runs`` and ``rejects`` rows).
+        staged: SQL relation name of the staged rows of each document table, by table.
+        entities: SQL relation with the ``entity_id`` of every entity row the load rewrote.
+    """
+
+    run_id: str
+    staged: dict[str, str]
+    entities: str
+
+
+def _pk_check(table: str, scope: Scope | None) -> Check:
+    key_cols = primary_key(table)
+    key = ", ".join(f"t.{c}" for c in key_cols)
+    where = ""
+    if scope is not None:
+        if table in scope.staged:
+            on = " AND ".join(f"t.{c} = s.{c}" for c in key_cols)
+            where = f" SEMI JOIN {scope.staged[table]} AS s ON {on}"
+        elif table == "entities":
+            where = f" WHERE t.entity_id IN (SELECT entity_id FROM {scope.entities})"
+        else:
+            where = f" WHERE t.run_id = {_literal(scope.run_id)}"
+    return Check(
+        f"{table}.primary_key_unique",
+        f"SELECT {key}, count(*) AS n FROM {table} AS t{where} GROUP BY ALL HAVING count(*) > 1",
+    )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rows(table: str, scope: Scope | None) -> str:
+    """The rows of ``table`` the checks read: all, or those the load wrote."""
+    if scope is None:
+        return table
+    if table in scope.staged:
+        return scope.staged[table]
+    if table == "entities":
+        return (
+            f"(SELECT * FROM entities WHERE entity_id IN (SELECT entity_id FROM {scope.entities}))"
+        )
+    return f"(SELECT * FROM {table} WHERE run_id = {_literal(scope.run_id)})"
+
+
+def build_checks(*, scope: Scope | None = None) -> list[Check]:
+    """All checks, over whole tables, or (with ``scope``) over the rows one load wrote or
+    could have broken: the staged rows, the rewritten entities, the run's ledger rows, and
+    the references into the rewritten entities."""
     checks: list[Check] = []
     for table, schema in TABLES.items():
         key = ", ".join(primary_key(table))
-        checks.append(
-            Check(
-                f"{table}.primary_key_unique",
-                f"SELECT {key}, count(*) AS n FROM {table} GROUP BY ALL HAVING count(*) > 1",
-            )
-        )
+        checks.append(_pk_check(table, scope))
+        rows = _rows(table, scope)
         for field in schema:
             if not field.nullable:
                 checks.append(
                     Check(
                         f"{table}.{field.name}.not_null",
-                        f"SELECT {key} FROM {table} WHERE {field.name} IS NULL",
+                        f"SELECT {key} FROM {rows} AS t WHERE {field.name} IS NULL",
                     )
                 )
     for child, col, parent, pcol in FOREIGN_KEYS:
+        rows = child
+        if scope is not None:
+            rows = f"(SELECT {col} FROM {scope.staged[child]}"
+            if parent == "entities":
+                rows += (
+                    f" UNION ALL SELECT {col} FROM {child} "
+                    f"WHERE {col} IN (SELECT entity_id FROM {scope.entities})"
+                )
+            rows += ")"
         checks.append(
             Check(
                 f"{child}.{col}.references_{parent}",
-                f"SELECT c.{col} FROM {child} AS c ANTI JOIN {parent} AS p "
+                f"SELECT c.{col} FROM {rows} AS c ANTI JOIN {parent} AS p "
                 f"ON c.{col} = p.{pcol} WHERE c.{col} IS NOT NULL",
             )
         )
-    scope = f"AND s.doc_id IN (SELECT doc_id FROM {doc_scope})" if doc_scope else ""
     for table, text, start, end in SPANS:
-        doc_col = "doc_id"
+        spans, docs = table, "documents"
+        if scope is not None:
+            spans, docs = scope.staged[table], scope.staged["documents"]
         checks.append(
             Check(
                 f"{table}.{start}.inside_document",
-                f"SELECT s.{doc_col}, s.{start}, s.{end} FROM {table} AS s "
-                f"JOIN documents AS d ON d.doc_id = s.{doc_col} "
+                f"SELECT s.doc_id, s.{start}, s.{end} FROM {spans} AS s "
+                f"JOIN {docs} AS d ON d.doc_id = s.doc_id "
                 f"WHERE s.{start} IS NOT NULL AND NOT (0 <= s.{start} AND s.{start} <= s.{end} "
-                f"AND s.{end} <= length(d.text)) {scope}",
+                f"AND s.{end} <= length(d.text))",
             )
         )
         checks.append(
             Check(
                 f"{table}.{text}.matches_document_text",
-                f"SELECT s.{doc_col}, s.{start}, s.{end}, s.{text} FROM {table} AS s "
-                f"JOIN documents AS d ON d.doc_id = s.{doc_col} "
+                f"SELECT s.doc_id, s.{start}, s.{end}, s.{text} FROM {spans} AS s "
+                f"JOIN {docs} AS d ON d.doc_id = s.doc_id "
                 f"WHERE s.{start} IS NOT NULL AND "
-                f"substring(d.text, s.{start} + 1, s.{end} - s.{start}) IS DISTINCT FROM s.{text} "
-                f"{scope}",
+                f"substring(d.text, s.{start} + 1, s.{end} - s.{start}) IS DISTINCT FROM s.{text}",
             )
         )
     return checks
@@ -106,7 +162,8 @@ def contract_check(con: duckdb.DuckDBPyConnection) -> None:
         DataCheckError: naming the missing columns.
     """
     rows = con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = current_database() AND table_schema = 'main'"
     ).fetchall()
     present = {(t, c) for t, c in rows}
     missing = [
@@ -119,14 +176,14 @@ def contract_check(con: duckdb.DuckDBPyConnection) -> None:
         raise DataCheckError("contract_columns_present", [tuple(m) for m in missing])
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, *, doc_scope: str | None = None) -> list[str]:
-    """Run every check; return the names of those that passed.
+def run_checks(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> list[str]:
+    """Run every check (over ``scope`` only, if given); return the names of those that passed.
 
     Raises:
         DataCheckError: on the first check with violations.
     """
     contract_check(con)
-    return ["contract_columns_present", *run_named_checks(con, build_checks(doc_scope=doc_scope))]
+    return ["contract_columns_present", *run_named_checks(con, build_checks(scope=scope))]
 
 
 def run_named_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[str]:

@@ -1,43 +1,95 @@
-"""Where a warehouse keeps its files.
+"""Where a warehouse keeps its files, and where its catalog and rows live.
 
 ```
-DIR/presslake.duckdb            the committed warehouse (readers open it read-only)
-DIR/presslake.duckdb.next       the next version, built by the one writer, then swapped in
-DIR/lake/<table>/run=<run_id>/  Parquet (zstd) of every committed run
-DIR/staging/<run_id>/<table>/   Parquet of the run in progress
+DIR/catalog.sqlite              the DuckLake catalog (default; or a PostgreSQL database)
+DIR/lake/                       the DuckLake data path: every row, in Parquet (or s3://...)
+DIR/staging/<run_id>/<table>/   Parquet of the run in progress (deleted once committed)
 DIR/state/                      source state (feed ETags, seen items)
 DIR/.writer.lock                the writer lock
 ```
+
+A warehouse of the layout before DuckLake (``DIR/presslake.duckdb`` with Parquet copies under
+``DIR/lake/<table>/run=<run_id>/``) is turned into this one by ``presslake migrate``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-DB_NAME = "presslake.duckdb"
+#: Name of the attached DuckLake catalog in every connection (tables are ``lake.<table>``).
+CATALOG_ALIAS = "lake"
+CATALOG_FILE = "catalog.sqlite"
+LEGACY_DB_NAME = "presslake.duckdb"
+
+
+@dataclass(frozen=True, slots=True)
+class S3Options:
+    """Settings for an ``s3://`` data path (any S3-compatible store).
+
+    Attributes:
+        endpoint: ``host:port`` of the store (empty for AWS).
+        key_id: Access key id.
+        secret: Secret access key.
+        region: Region.
+        url_style: ``path`` or ``vhost``.
+        use_ssl: Whether to speak HTTPS.
+    """
+
+    endpoint: str | None = None
+    key_id: str | None = None
+    secret: str | None = None
+    region: str | None = None
+    url_style: str = "path"
+    use_ssl: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class WarehouseLayout:
-    """Paths of one warehouse directory."""
+    """Paths of one warehouse: the local directory, its catalog and its data path.
+
+    Attributes:
+        root: The warehouse directory (staging, state, the writer lock, a SQLite catalog).
+        catalog: ``postgresql://...`` or a SQLite file path; default ``root/catalog.sqlite``.
+        data_path: Folder or ``s3://bucket/prefix`` for the Parquet files; default
+            ``root/lake``.
+        s3: Settings for an ``s3://`` data path.
+    """
 
     root: Path
+    catalog: str | None = None
+    data_path: str | None = None
+    s3: S3Options = field(default_factory=S3Options)
 
     @property
-    def db(self) -> Path:
-        """The committed DuckDB file."""
-        return self.root / DB_NAME
+    def is_postgres(self) -> bool:
+        """Whether the catalog lives in PostgreSQL."""
+        return bool(self.catalog) and str(self.catalog).startswith(("postgresql:", "postgres:"))
 
     @property
-    def next_db(self) -> Path:
-        """The DuckDB file a load builds before swapping it in."""
-        return self.root / f"{DB_NAME}.next"
+    def sqlite_catalog(self) -> Path | None:
+        """The SQLite catalog file (``None`` for a PostgreSQL catalog)."""
+        if self.is_postgres:
+            return None
+        return Path(self.catalog) if self.catalog else self.root / CATALOG_FILE
 
     @property
-    def lake(self) -> Path:
-        """Parquet of committed runs."""
-        return self.root / "lake"
+    def catalog_uri(self) -> str:
+        """The ``ducklake:...`` string to ATTACH."""
+        if self.is_postgres:
+            return f"ducklake:postgres:{self.catalog}"
+        return f"ducklake:sqlite:{self.sqlite_catalog}"
+
+    @property
+    def lake(self) -> str:
+        """The DuckLake data path (always ends with ``/``)."""
+        path = self.data_path or str(self.root / "lake")
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether the data path is object storage."""
+        return "://" in self.lake
 
     @property
     def staging_root(self) -> Path:
@@ -54,6 +106,16 @@ class WarehouseLayout:
         """Writer lock file."""
         return self.root / ".writer.lock"
 
+    @property
+    def legacy_db(self) -> Path:
+        """The DuckDB file of the layout before DuckLake."""
+        return self.root / LEGACY_DB_NAME
+
+    @property
+    def legacy_lake(self) -> Path:
+        """The per-run Parquet copies of the layout before DuckLake."""
+        return self.root / "lake"
+
     def staging(self, run_id: str) -> Path:
         """Staging folder of one run."""
         return self.staging_root / run_id
@@ -61,7 +123,3 @@ class WarehouseLayout:
     def staged_table(self, run_id: str, table: str) -> Path:
         """Staging folder of one table of one run."""
         return self.staging(run_id) / table
-
-    def lake_table(self, run_id: str, table: str) -> Path:
-        """Lake folder of one table of one committed run."""
-        return self.lake / table / f"run={run_id}"

@@ -1,38 +1,41 @@
-"""The DuckDB warehouse: create, read the known-document index, load a run, query.
+"""The warehouse as a DuckLake: create, look up known documents, load a run, read, export.
 
-Loading never touches the committed file: the writer copies it to ``presslake.duckdb.next``,
-merges the run's Parquet there in one transaction, runs the data checks, checkpoints, and
-swaps the file in with an atomic rename. A crash at any point before the rename leaves the
-committed warehouse exactly as it was, and readers keep reading it during a load.
+Every row lives once, in Parquet under the data path; the catalog (SQLite by default,
+PostgreSQL for many machines) records tables, files and snapshots. A load is one DuckLake
+transaction: the rows of replaced documents are deleted, the run's staged rows inserted, the
+entities the run touched recomputed, the ledger row written and the data checks run over what
+the load touched; then it commits, as one snapshot. A killed load commits nothing: readers
+keep seeing the last snapshot, and the next run deletes the files the killed one wrote.
+Readers see the last committed snapshot (or an older one) and never block the writer.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import dataclasses
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from schemas import DOCUMENT_TABLES, TABLES
-from schemas.convert import rows_to_table
-from warehouse.checks import build_checks, run_checks, run_named_checks
+from schemas.convert import records_to_table
+from schemas.ledger import RejectRecord, RunRecord
+from transforms.classify import KnownDocuments
+from warehouse.checks import Scope, build_checks, contract_check, run_checks, run_named_checks
 from warehouse.ddl import all_ddl, duckdb_type
-from warehouse.errors import WarehouseNotFoundError
-from warehouse.layout import WarehouseLayout
+from warehouse.errors import WarehouseError, WarehouseNotFoundError
+from warehouse.lake import catalog_exists, check_query, connect_reader, connect_writer
+from warehouse.layout import CATALOG_ALIAS, S3Options, WarehouseLayout
+from warehouse.staging import ARTICLES_DIR, Staging, write_parquet
 
-PARQUET_COMPRESSION = "zstd"
 
-#: ``(checks passed, load seconds, table counts) -> markdown`` for the ledger row.
-ReportFn = Callable[[list[str], float, dict[str, int]], str]
+class UnknownRunError(WarehouseError):
+    """``--at`` named a run the ledger does not hold as committed."""
 
 
 def view_sql() -> list[tuple[str, str]]:
@@ -45,332 +48,443 @@ def view_sql() -> list[tuple[str, str]]:
     return out
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of the contract and every view (idempotent)."""
-    for statement in all_ddl():
-        con.execute(statement)
-    _add_missing_columns(con)
-    for _, sql in view_sql():
-        con.execute(sql)
+def create_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create every table of the contract, missing columns and every view (idempotent).
 
-
-def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Columns added to a schema after a warehouse was created are added to its tables."""
-    present = {
+    Returns:
+        Whether anything was created (a schema change, to be committed).
+    """
+    existing = {
         (t, c)
         for t, c in con.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main'"
+            "WHERE table_catalog = current_database() AND table_schema = 'main'"
         ).fetchall()
     }
+    views = {
+        r[0]
+        for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    tables = {t for t, _ in existing}
+    changed = False
+    if not set(TABLES) <= tables:
+        for statement in all_ddl():
+            con.execute(statement)
+        changed = True
     for table, schema in TABLES.items():
         for f in schema:
-            if (table, f.name) not in present:
+            if table in tables and (table, f.name) not in existing:
                 con.execute(f"ALTER TABLE {table} ADD COLUMN {f.name} {duckdb_type(f.type)}")
-
-
-def write_parquet(table: pa.Table, path: Path) -> Path:
-    """Write one Parquet file (zstd) atomically: a killed writer leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression=PARQUET_COMPRESSION)
-    os.replace(tmp, path)
-    return path
-
-
-@dataclass(frozen=True, slots=True)
-class KnownDocuments:
-    """What the committed warehouse already holds, for skipping and replacing work."""
-
-    pipeline_by_doc: dict[str, str] = field(default_factory=dict)
-    doc_by_source: dict[str, str] = field(default_factory=dict)
+                changed = True
+    for name, sql in view_sql():
+        if name not in views or changed:
+            con.execute(sql)
+            changed = True
+    return changed
 
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """What a load did."""
+    """What a load did.
+
+    Attributes:
+        run_id: The run.
+        snapshot_id: The DuckLake snapshot the load committed.
+        rows: Rows inserted per document table, and ``replaced_documents``.
+        checks_passed: Names of the data checks that passed.
+        seconds: Time of the load.
+        table_counts: Rows of every table after the load.
+    """
 
     run_id: str
-    counts: dict[str, int]
+    snapshot_id: int | None
+    rows: dict[str, int]
     checks_passed: list[str]
     seconds: float
+    table_counts: dict[str, int]
 
 
-class Warehouse:
-    """One warehouse directory: the committed DuckDB file plus its Parquet lake."""
+class DocumentIndex:
+    """Asks the committed warehouse about given ``doc_id``\\ s and ``source_id``\\ s only."""
 
-    def __init__(self, root: Path | str) -> None:
-        self.layout = WarehouseLayout(Path(root))
+    def __init__(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        self._con = con
 
-    # -- readers -------------------------------------------------------------------------
-    def exists(self) -> bool:
-        """Whether a committed warehouse file exists."""
-        return self.layout.db.exists()
-
-    @contextmanager
-    def reader(self, *, retry_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection to the committed warehouse that cannot write anywhere.
-
-        Raises:
-            WarehouseNotFoundError: when no warehouse exists at the directory.
-        """
-        if not self.exists():
-            raise WarehouseNotFoundError(
-                f"no warehouse at {self.layout.root} (expected {self.layout.db}); "
-                "run `presslake run SOURCE --warehouse DIR` first"
-            )
-        con = _connect_read_only(self.layout.db, retry_seconds=retry_seconds)
-        try:
-            yield con
-        finally:
-            con.close()
-
-    def known_documents(self) -> KnownDocuments:
-        """doc_id -> pipeline_version and source_id -> doc_id of the committed warehouse."""
-        if not self.exists():
-            return KnownDocuments()
-        with self.reader() as con:
-            rows = con.execute(
-                "SELECT doc_id, pipeline_version, source_id FROM documents"
-            ).fetchall()
+    def lookup(self, *, doc_ids: Sequence[str], source_ids: Sequence[str]) -> KnownDocuments:
+        """What the warehouse holds about these documents and sources."""
+        if self._con is None or not (doc_ids or source_ids):
+            return KnownDocuments({}, {})
+        rows = self._con.execute(
+            "SELECT doc_id, pipeline_version, source_id FROM documents "
+            "WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
+            "OR source_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(doc_ids), list(source_ids)],
+        ).fetchall()
         return KnownDocuments(
             pipeline_by_doc={doc: ver for doc, ver, _ in rows},
             doc_by_source={src: doc for doc, _, src in rows},
         )
 
+
+class Warehouse:
+    """One warehouse: a DuckLake catalog, its data path, and a local directory for staging,
+    source state and the writer lock."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        catalog: str | None = None,
+        data_path: str | None = None,
+        s3: S3Options | None = None,
+    ) -> None:
+        self.layout = WarehouseLayout(
+            Path(root),
+            catalog=str(catalog) if catalog else None,
+            data_path=str(data_path) if data_path else None,
+            s3=s3 or S3Options(),
+        )
+
+    # -- readers -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether the warehouse's catalog exists."""
+        return catalog_exists(self.layout)
+
+    def _require(self) -> None:
+        if self.exists():
+            return
+        if self.layout.legacy_db.exists():
+            raise WarehouseNotFoundError(
+                f"{self.layout.root} holds a warehouse of the layout before DuckLake "
+                f"({self.layout.legacy_db.name}); run `presslake migrate --warehouse "
+                f"{self.layout.root}` once"
+            )
+        raise WarehouseNotFoundError(
+            f"no warehouse at {self.layout.root} (expected {self.layout.sqlite_catalog}); "
+            "run `presslake run SOURCE --warehouse DIR` first"
+        )
+
+    @contextmanager
+    def reader(
+        self, *, at_run: str | None = None, snapshot: int | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the last committed snapshot (or to the snapshot of run
+        ``at_run``, or ``snapshot``), where every table and view is reachable by its bare
+        name, and which cannot write anything or read files outside the warehouse.
+
+        Raises:
+            WarehouseNotFoundError: when no warehouse exists there.
+            UnknownRunError: when ``at_run`` is no committed run.
+        """
+        self._require()
+        if at_run is not None:
+            snapshot = self.snapshot_of(at_run)
+        con = connect_reader(self.layout, snapshot=snapshot)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def snapshot_of(self, run_id: str) -> int:
+        """The snapshot that committed run ``run_id``.
+
+        Raises:
+            UnknownRunError: when the ledger holds no committed run of that id.
+        """
+        with self.reader() as con:
+            row = con.execute(
+                "SELECT snapshot_id FROM runs WHERE run_id = ? AND status = 'completed'",
+                [run_id],
+            ).fetchone()
+            if row is None or row[0] is None:
+                # a run committed before snapshot ids were recorded: its commit message
+                found = con.execute(
+                    f"SELECT max(snapshot_id) FROM ducklake_snapshots('{CATALOG_ALIAS}') "
+                    "WHERE commit_message = ?",
+                    [f"run {run_id}"],
+                ).fetchone()
+                if found is None or found[0] is None:
+                    raise UnknownRunError(
+                        f"no committed run {run_id!r} in {self.layout.root}; "
+                        "`presslake status` lists the runs"
+                    )
+                return int(found[0])
+            return int(row[0])
+
+    def query(
+        self, sql: str, *, at_run: str | None = None, max_rows: int | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run a read-only ``sql`` (queries only); return column names and rows.
+
+        Raises:
+            ReadOnlyQueryError: when ``sql`` holds anything but queries.
+            duckdb.Error: when the query fails.
+        """
+        check_query(sql)
+        with self.reader(at_run=at_run) as con:
+            result = con.execute(sql)
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchall() if max_rows is None else result.fetchmany(max_rows)
+        return columns, rows
+
+    @contextmanager
+    def document_index(self) -> Iterator[DocumentIndex]:
+        """A lookup of known documents over the last committed snapshot."""
+        if not self.exists():
+            yield DocumentIndex(None)
+            return
+        con = connect_reader(self.layout)
+        try:
+            yield DocumentIndex(con)
+        finally:
+            con.close()
+
     def table_counts(self) -> dict[str, int]:
         """Row count of every contract table."""
         with self.reader() as con:
-            return {
-                t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
-                for t in TABLES
-            }
+            return _table_counts(con)
 
-    # -- the writer ----------------------------------------------------------------------
-    def cleanup_leftovers(self) -> list[Path]:
-        """Remove what a killed run left behind (call while holding the writer lock).
+    def export(self, out: Path, *, at_run: str | None = None) -> dict[str, int]:
+        """Write every contract table as ``out/<table>.parquet``; return rows per table."""
+        out.mkdir(parents=True, exist_ok=True)
+        counts: dict[str, int] = {}
+        with self.reader(at_run=at_run) as con:
+            for table in TABLES:
+                arrow = con.execute(f"SELECT * FROM {table}").to_arrow_table()
+                # the contract's own schema (types, nullability, descriptions)
+                arrow = arrow.select(TABLES[table].names).cast(TABLES[table])
+                write_parquet(arrow, out / f"{table}.parquet")
+                counts[table] = arrow.num_rows
+        return counts
 
-        A staged run that the ledger shows as committed is moved to the lake; any other
-        staged run and any unfinished ``.next`` file are deleted.
+    # -- the writer (hold warehouse.lock.writer_lock) ------------------------------------
+    def staging(self, run_id: str) -> Staging:
+        """The staging folder of run ``run_id``."""
+        return Staging(self.layout.staging_root, run_id)
+
+    def cleanup_leftovers(self) -> list[str]:
+        """Remove what killed runs left: staged folders, and data files no snapshot knows.
+
+        Call while holding the writer lock: every staged folder then belongs to a run that
+        is over (a committed run's rows are in the DuckLake; an uncommitted one's are void).
         """
-        removed: list[Path] = []
-        for stray in (
-            self.layout.next_db,
-            self.layout.next_db.with_name(self.layout.next_db.name + ".wal"),
-        ):
-            if stray.exists():
-                stray.unlink()
-                removed.append(stray)
-        if not self.layout.staging_root.exists():
-            return removed
-        committed: set[str] = set()
+        removed: list[str] = []
+        root = self.layout.staging_root
+        if root.exists():
+            for staged in sorted(root.iterdir()):
+                Staging(root, staged.name).remove()
+                removed.append(str(staged))
         if self.exists():
-            with self.reader() as con:
-                committed = {
-                    r[0]
-                    for r in con.execute(
-                        "SELECT run_id FROM runs WHERE status = 'completed'"
-                    ).fetchall()
-                }
-        for staged in sorted(self.layout.staging_root.iterdir()):
-            if staged.name in committed:
-                self._publish_staging(staged.name)
-            else:
-                shutil.rmtree(staged, ignore_errors=True)
-            removed.append(staged)
+            con = connect_writer(self.layout)
+            try:
+                # a shared (PostgreSQL) catalog may have other writers: spare recent files
+                window = (
+                    "older_than => now() - INTERVAL 1 HOUR"
+                    if self.layout.is_postgres
+                    else ("cleanup_all => true")
+                )
+                rows = con.execute(
+                    f"SELECT * FROM ducklake_delete_orphaned_files('{CATALOG_ALIAS}', {window})"
+                ).fetchall()
+                removed.extend(str(r[0]) for r in rows)
+            finally:
+                con.close()
         return removed
 
     def load(
         self,
         *,
-        run_id: str,
-        run_row: dict[str, Any],
-        rejects: Sequence[dict[str, Any]],
+        run: RunRecord,
+        rejects: Sequence[RejectRecord],
         fault: str | None = None,
-        report: ReportFn | None = None,
     ) -> LoadResult:
-        """Merge the staged Parquet of ``run_id`` into the warehouse in one transaction.
+        """Load the staged rows of ``run`` in one DuckLake transaction, with the data checks.
 
-        Documents whose ``doc_id`` is staged, or whose ``source_id`` is staged under a new
-        ``doc_id``, lose all their rows first; then the staged rows are inserted, the entity
-        dimension is rebuilt, the run and its rejects are recorded, and the data checks run.
-        Only if all of that succeeds is the new file swapped in.
+        The documents that staged articles replace (their ``replaces`` label, for articles
+        whose analysis succeeded) lose all their rows; the staged rows are inserted; the
+        entities the run touched are recomputed; the ledger row (status ``completed``) and the
+        rejects are written; the checks run over what the load touched; then it commits.
 
         Args:
-            run_id: The run whose staging folder to load.
-            run_row: The ``runs`` row (status is set to ``completed`` here).
+            run: The ledger row.
             rejects: ``rejects`` rows of the run.
             fault: Test hook: ``"before_commit"`` raises inside the transaction.
-            report: Renders the run's markdown report from the checks that passed, the load
-                time and the table counts, so the ledger row holds the whole report.
 
         Raises:
             DataCheckError: when a check fails (nothing is committed).
         """
         started = time.perf_counter()
-        layout = self.layout
-        layout.root.mkdir(parents=True, exist_ok=True)
-        if self.exists() and not self._staged_files(run_id):
-            # nothing to merge (a no-op re-run): record the run without copying the warehouse
-            passed = self._record_only(run_row, rejects, report=report, started=started)
-            return LoadResult(run_id, {}, passed, time.perf_counter() - started)
-        next_db = layout.next_db
-        if next_db.exists():
-            next_db.unlink()
-        if self.exists():
-            shutil.copyfile(layout.db, next_db)
-        con = duckdb.connect(str(next_db))
+        staging = self.staging(run.run_id)
+        self.layout.root.mkdir(parents=True, exist_ok=True)
+        con = connect_writer(self.layout)
         try:
-            con.execute("SET preserve_insertion_order = false")
-            create_schema(con)
             con.execute("BEGIN TRANSACTION")
-            counts = self._merge(con, run_id)
-            con.register("run_rejects", rows_to_table("rejects", list(rejects)))
-            con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
-            row = dict(run_row, status="completed")
-            con.register("run_row", rows_to_table("runs", [row]))
-            con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
-            con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
-            passed = run_checks(con, doc_scope="stg_documents")
-            _store_report(con, run_id, report, passed, started)
+            snapshot = _current_snapshot(con) + 1
+            create_schema(con)
+            record = dataclasses.replace(run, status="completed", snapshot_id=snapshot)
+            if staging.has_rows():
+                rows = _merge(con, staging)
+                scope = Scope(
+                    run_id=run.run_id,
+                    staged={t: f"stg_{t}" for t in DOCUMENT_TABLES},
+                    entities="touched_entities",
+                )
+                _write_ledger(con, record, rejects)
+                contract_check(con)
+                passed = ["contract_columns_present", *run_checks_scoped(con, scope)]
+            else:
+                # nothing analysed (a no-op re-run): the ledger row and rejects alone
+                rows = {}
+                _write_ledger(con, record, rejects)
+                checks = [c for c in build_checks() if c.name.split(".")[0] in {"runs", "rejects"}]
+                passed = run_named_checks(con, checks)
+            con.execute(
+                f"CALL ducklake_set_commit_message('{CATALOG_ALIAS}', 'presslake', ?)",
+                [f"run {run.run_id}"],
+            )
             if fault == "before_commit":
                 raise RuntimeError("fault injected before commit")
             con.execute("COMMIT")
-            con.execute("CHECKPOINT")
+            committed = _current_snapshot(con)
+            counts = _table_counts(con)
         except BaseException:
             con.close()
-            next_db.unlink(missing_ok=True)
             raise
         con.close()
-        _fsync(next_db)
-        os.replace(next_db, layout.db)
-        _fsync_dir(layout.root)
-        self._publish_staging(run_id)
-        return LoadResult(run_id, counts, passed, time.perf_counter() - started)
+        staging.remove()
+        return LoadResult(
+            run_id=run.run_id,
+            snapshot_id=committed,
+            rows=rows,
+            checks_passed=passed,
+            seconds=time.perf_counter() - started,
+            table_counts=counts,
+        )
 
-    def _staged_files(self, run_id: str) -> list[Path]:
-        return [
-            path
-            for table in DOCUMENT_TABLES
-            for path in self.layout.staged_table(run_id, table).glob("*.parquet")
-        ]
-
-    def _record_only(
-        self,
-        run_row: dict[str, Any],
-        rejects: Sequence[dict[str, Any]],
-        *,
-        report: ReportFn | None,
-        started: float,
-    ) -> list[str]:
-        """Add the ledger row and rejects of a run that changed no document, in place, in
-        one short transaction (readers wait at most that long)."""
-        con = duckdb.connect(str(self.layout.db))
+    def store_report(self, run_id: str, report: str, *, snapshot_id: int | None = None) -> None:
+        """Put the run's final report (rendered after its load) on its ledger row."""
+        con = connect_writer(self.layout)
         try:
-            create_schema(con)
             con.execute("BEGIN TRANSACTION")
-            con.register("run_rejects", rows_to_table("rejects", list(rejects)))
-            con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
-            con.register("run_row", rows_to_table("runs", [dict(run_row, status="completed")]))
-            con.execute("DELETE FROM runs WHERE run_id = ?", [run_row["run_id"]])
-            con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
-            checks = [c for c in build_checks() if c.name.split(".")[0] in {"runs", "rejects"}]
-            passed = run_named_checks(con, checks)
-            _store_report(con, run_row["run_id"], report, passed, started)
+            if snapshot_id is None:
+                con.execute("UPDATE runs SET report = ? WHERE run_id = ?", [report, run_id])
+            else:
+                con.execute(
+                    "UPDATE runs SET report = ?, snapshot_id = ? WHERE run_id = ?",
+                    [report, snapshot_id, run_id],
+                )
+            con.execute(
+                f"CALL ducklake_set_commit_message('{CATALOG_ALIAS}', 'presslake', ?)",
+                [f"report {run_id}"],
+            )
             con.execute("COMMIT")
         finally:
             con.close()
-        return passed
 
-    def _merge(self, con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
-        for table in DOCUMENT_TABLES:
-            files = sorted(self.layout.staged_table(run_id, table).glob("*.parquet"))
-            if files:
-                paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-                con.execute(
-                    f"CREATE TEMP VIEW stg_{table} AS SELECT * FROM read_parquet([{paths}])"
-                )
-            else:
-                con.execute(f"CREATE TEMP VIEW stg_{table} AS SELECT * FROM {table} LIMIT 0")
-        con.execute(
-            """
-            CREATE TEMP TABLE replaced AS
-            SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM stg_documents)
-            UNION
-            SELECT d.doc_id FROM documents AS d JOIN stg_documents AS s
-              ON d.source_id = s.source_id AND d.doc_id <> s.doc_id
-            """
-        )
-        for table in DOCUMENT_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced)")
-        counts: dict[str, int] = {}
-        for table in DOCUMENT_TABLES:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stg_{table}")
-            counts[table] = int(con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0])  # type: ignore[index]
-        counts["replaced_documents"] = int(
-            con.execute("SELECT count(*) FROM replaced").fetchone()[0]  # type: ignore[index]
-        )
-        rebuild_entities(con)
-        return counts
-
-    def _publish_staging(self, run_id: str) -> None:
-        staged = self.layout.staging(run_id)
-        if not staged.exists():
-            return
-        for table_dir in sorted(staged.iterdir()):
-            if not table_dir.is_dir() or table_dir.name not in TABLES:
-                continue
-            target = self.layout.lake_table(run_id, table_dir.name)
-            if target.exists():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(table_dir, target)
-        shutil.rmtree(staged, ignore_errors=True)
-
-    def record_failure(self, run_row: dict[str, Any]) -> None:
-        """Record a failed run in the ledger (a short write of the ledger row alone)."""
+    def record_failure(self, run: RunRecord) -> None:
+        """Record a failed run in the ledger (one short transaction of the ledger row)."""
         if not self.exists():
             return
-        con = duckdb.connect(str(self.layout.db))
+        con = connect_writer(self.layout)
         try:
             create_schema(con)
-            con.register("run_row", rows_to_table("runs", [dict(run_row, status="failed")]))
-            con.execute("DELETE FROM runs WHERE run_id = ?", [run_row["run_id"]])
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM runs WHERE run_id = ?", [run.run_id])
+            con.register(
+                "run_row",
+                records_to_table("runs", [dataclasses.replace(run, status="failed")]),
+            )
             con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
+            con.execute(
+                f"CALL ducklake_set_commit_message('{CATALOG_ALIAS}', 'presslake', ?)",
+                [f"failed {run.run_id}"],
+            )
+            con.execute("COMMIT")
         finally:
             con.close()
 
 
-def _store_report(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    report: ReportFn | None,
-    passed: list[str],
-    started: float,
-) -> None:
-    if report is None:
-        return
-    counts = {
+def run_checks_scoped(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
+    """The checks of :func:`warehouse.checks.build_checks` over ``scope``."""
+    return run_named_checks(con, build_checks(scope=scope))
+
+
+def _current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"SELECT id FROM ducklake_current_snapshot('{CATALOG_ALIAS}')").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {
         t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
         for t in TABLES
     }
-    text = report(passed, time.perf_counter() - started, counts)
-    con.execute("UPDATE runs SET report = ? WHERE run_id = ?", [text, run_id])
 
 
-def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the entity dimension from every mention in the warehouse.
+def _paths(files: Sequence[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in files) + "]"
+
+
+def _merge(con: duckdb.DuckDBPyConnection, staging: Staging) -> dict[str, int]:
+    """Inside the load transaction: replace, insert, maintain entities. Returns rows per
+    table (and ``replaced_documents``, ``entities_updated``)."""
+    for table in DOCUMENT_TABLES:
+        files = staging.table_files(table)
+        source = f"read_parquet({_paths(files)})" if files else f"{table} LIMIT 0"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT * FROM {source}")
+    # the documents the run's articles replace (articles whose analysis failed replace none)
+    articles = staging.path / ARTICLES_DIR
+    article_files = sorted(articles.glob("*.parquet"))
+    if article_files:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE replaced AS "
+            f"SELECT DISTINCT a.replaces AS doc_id FROM read_parquet({_paths(article_files)}) AS a "
+            "SEMI JOIN stg_documents AS d ON a.doc_id = d.doc_id "
+            "WHERE a.replaces IS NOT NULL"
+        )
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE replaced (doc_id VARCHAR)")
+    n_replaced = int(con.execute("SELECT count(*) FROM replaced").fetchone()[0])  # type: ignore[index]
+    # entities whose mentions change: those of the run and those of the replaced documents
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE touched_entities AS "
+        "SELECT DISTINCT entity_id FROM stg_entity_mentions"
+    )
+    if n_replaced:
+        con.execute(
+            "INSERT INTO touched_entities SELECT DISTINCT entity_id FROM entity_mentions "
+            "WHERE doc_id IN (SELECT doc_id FROM replaced) "
+            "EXCEPT SELECT entity_id FROM touched_entities"
+        )
+        for table in DOCUMENT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced)")
+    rows: dict[str, int] = {}
+    for table in DOCUMENT_TABLES:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stg_{table}")
+        rows[table] = int(con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0])  # type: ignore[index]
+    rows["replaced_documents"] = n_replaced
+    rows["entities_updated"] = update_entities(con, "touched_entities")
+    return rows
+
+
+def update_entities(con: duckdb.DuckDBPyConnection, touched: str | None = None) -> int:
+    """Recompute the entity dimension for the entity ids in relation ``touched`` (or for
+    every entity) from their mentions; an entity left without mentions goes.
 
     The name is the canonical name most mentions carry; aliases are every distinct surface
-    form of a name mention.
+    form of a name mention. Returns the number of entity rows written.
     """
-    con.execute("DELETE FROM entities")
+    where = f"WHERE entity_id IN (SELECT entity_id FROM {touched})" if touched else ""
+    con.execute(f"DELETE FROM entities {where}")
     con.execute(
-        """
+        f"""
         INSERT INTO entities BY NAME
-        WITH names AS (
-            SELECT entity_id, entity_name, entity_type, count(*) AS n
-            FROM entity_mentions GROUP BY ALL
+        WITH m AS (
+            SELECT * FROM entity_mentions {where}
+        ), names AS (
+            SELECT entity_id, entity_name, entity_type, count(*) AS n FROM m GROUP BY ALL
         ), best AS (
             SELECT entity_id,
                    arg_max(entity_name, (n, entity_name)) AS name,
@@ -385,43 +499,40 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
                count(*) AS n_mentions,
                count(DISTINCT m.doc_id) AS n_docs,
                min(m.entity_key) AS entity_key
-        FROM entity_mentions AS m JOIN best AS b USING (entity_id)
+        FROM m JOIN best AS b USING (entity_id)
         GROUP BY m.entity_id, b.name, b.type
         """
     )
+    row = con.execute(
+        f"SELECT count(*) FROM entities {where}" if touched else "SELECT count(*) FROM entities"
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
-def _connect_read_only(path: Path, *, retry_seconds: float) -> duckdb.DuckDBPyConnection:
-    """Open ``path`` read-only with external access off, so SQL cannot write anything.
-
-    A load never holds the committed file, but recording a failed run does, for a moment:
-    retry briefly on a lock conflict.
-    """
-    deadline = time.monotonic() + retry_seconds
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "enable_external_access": False,
-        "lock_configuration": True,
-    }
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=True, config=config)
-        except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.2)
+def _write_ledger(
+    con: duckdb.DuckDBPyConnection, run: RunRecord, rejects: Sequence[RejectRecord]
+) -> None:
+    con.execute("DELETE FROM runs WHERE run_id = ?", [run.run_id])
+    con.register("run_row", records_to_table("runs", [run]))
+    con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
+    if rejects:
+        con.register("run_rejects", records_to_table("rejects", list(rejects)))
+        con.execute("INSERT INTO rejects BY NAME SELECT * FROM run_rejects")
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the whole entity dimension from every mention (migration, repair)."""
+    update_entities(con)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+__all__ = [
+    "DocumentIndex",
+    "LoadResult",
+    "UnknownRunError",
+    "Warehouse",
+    "create_schema",
+    "rebuild_entities",
+    "run_checks",
+    "update_entities",
+    "view_sql",
+]

@@ -11,13 +11,17 @@ import pyarrow.parquet as pq
 import pytest
 
 from schemas import TABLES
-from schemas.convert import records_to_table, rows_to_table
+from schemas.convert import records_to_table
+from schemas.ledger import RunRecord
+from transforms.classify import Label, classify
 from transforms.documents import DocumentRecord
 from transforms.entities import MentionRecord
 from transforms.ids import doc_id_for, entity_id_for
+from transforms.types import Article
 from warehouse.ddl import create_table_sql, duckdb_type
 from warehouse.errors import DataCheckError, WarehouseNotFoundError
-from warehouse.store import Warehouse, write_parquet
+from warehouse.staging import write_parquet
+from warehouse.store import Warehouse
 
 T0 = datetime(2024, 11, 18, 9, 0)
 
@@ -58,34 +62,43 @@ def _mention(doc: DocumentRecord, surface: str, key: str) -> MentionRecord:
 
 def _stage(
     wh: Warehouse, run_id: str, docs: list[DocumentRecord], mentions: list[MentionRecord]
-) -> None:
-    stage = wh.layout.staging(run_id)
-    write_parquet(records_to_table("documents", docs), stage / "documents" / "part-0.parquet")
-    if mentions:
-        write_parquet(
-            records_to_table("entity_mentions", mentions),
-            stage / "entity_mentions" / "part-0.parquet",
+) -> list[Label]:
+    """Label and stage ``docs`` as the flow does; return the labels."""
+    staging = wh.staging(run_id)
+    articles = [
+        Article(d.doc_id, d.source_id, d.source_uri, d.title, d.published_at, d.text) for d in docs
+    ]
+    with wh.document_index() as index:
+        known = index.lookup(
+            doc_ids=[a.doc_id for a in articles], source_ids=[a.source_id for a in articles]
         )
+    labelled = [classify(a, known=known, seen=set(), pipeline="p1") for a in articles]
+    staging.write_articles(labelled, part=0)
+    analysed = {c.article.doc_id for c in labelled if c.label.analysed}
+    staging.write_rows("documents", [d for d in docs if d.doc_id in analysed], part="part-0")
+    staging.write_rows(
+        "entity_mentions", [m for m in mentions if m.doc_id in analysed], part="part-0"
+    )
+    return [c.label for c in labelled]
 
 
-def _run_row(run_id: str) -> dict[str, object]:
-    return {
-        "run_id": run_id,
-        "started_at": T0,
-        "finished_at": T0,
-        "status": "running",
-        "n_seen": 1,
-        "n_new": 1,
-        "n_unchanged": 0,
-        "n_replaced": 0,
-        "n_rejected": 0,
-        "n_duplicates": 0,
-        "pipeline_version": "p1",
-        "model": "m",
-        "schema_version": 1,
-        "sources": ["x"],
-        "report": None,
-    }
+def _run_row(run_id: str) -> RunRecord:
+    return RunRecord(
+        run_id=run_id,
+        started_at=T0,
+        finished_at=T0,
+        status="running",
+        n_seen=1,
+        n_new=1,
+        n_unchanged=0,
+        n_replaced=0,
+        n_rejected=0,
+        n_duplicates=0,
+        pipeline_version="p1",
+        model="m",
+        schema_version=1,
+        sources=["x"],
+    )
 
 
 def _load(
@@ -94,9 +107,10 @@ def _load(
     docs: list[DocumentRecord],
     mentions: list[MentionRecord],
     **kw: object,
-) -> None:
-    _stage(wh, run_id, docs, mentions)
-    wh.load(run_id=run_id, run_row=_run_row(run_id), rejects=[], **kw)  # type: ignore[arg-type]
+) -> list[Label]:
+    labels = _stage(wh, run_id, docs, mentions)
+    wh.load(run=_run_row(run_id), rejects=[], **kw)  # type: ignore[arg-type]
+    return labels
 
 
 @pytest.mark.parametrize(
@@ -147,16 +161,18 @@ def test_load_is_idempotent_and_builds_entities(tmp_path: Path) -> None:
     ]
     _load(wh, "r1", [doc], mentions)
     first = wh.table_counts()
-    _load(wh, "r2", [doc], mentions)
+    assert _load(wh, "r2", [doc], mentions) == [Label.UNCHANGED]
     assert {k: v for k, v in wh.table_counts().items() if k != "runs"} == {
         k: v for k, v in first.items() if k != "runs"
     }
     with wh.reader() as con:
         rows = con.execute("SELECT name, n_mentions, n_docs FROM entities ORDER BY name").fetchall()
     assert rows == [("Donald Trump", 1, 1), ("Kim Jong Un", 1, 1)]
-    # the run's Parquet moved to the lake
-    assert list((wh.layout.lake / "documents").glob("run=r2/*.parquet"))
+    # the staged Parquet is gone once loaded; each row lives once, under the data path
     assert not wh.layout.staging("r2").exists()
+    files = sorted(Path(wh.layout.lake).rglob("*.parquet"))
+    documents = [p for p in files if p.parent.name == "documents"]
+    assert sum(pq.read_metadata(p).num_rows for p in documents) == 1
 
 
 def test_changed_document_replaces_its_rows(tmp_path: Path) -> None:
@@ -164,7 +180,8 @@ def test_changed_document_replaces_its_rows(tmp_path: Path) -> None:
     old = _doc("Kim Jong Un met Donald Trump.", source_id="story-1")
     _load(wh, "r1", [old], [_mention(old, "Kim Jong Un", "PERSON|kim jong un")])
     new = _doc("Kim Jong Un met Vladimir Putin.", source_id="story-1", run_id="r2")
-    _load(wh, "r2", [new], [_mention(new, "Vladimir Putin", "PERSON|vladimir putin")])
+    labels = _load(wh, "r2", [new], [_mention(new, "Vladimir Putin", "PERSON|vladimir putin")])
+    assert labels == [Label.REPLACED]
     with wh.reader() as con:
         assert con.execute("SELECT doc_id FROM documents").fetchall() == [(new.doc_id,)]
         assert con.execute("SELECT name FROM entities").fetchall() == [("Vladimir Putin",)]
@@ -174,7 +191,8 @@ def test_failed_check_leaves_warehouse_unchanged(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path / "wh")
     doc = _doc("Kim Jong Un met Donald Trump.", source_id="a")
     _load(wh, "r1", [doc], [_mention(doc, "Kim Jong Un", "PERSON|kim jong un")])
-    before = wh.layout.db.read_bytes()
+    before = wh.table_counts()
+    snapshot = wh.snapshot_of("r1")
     doc2 = _doc("Moon Jae-in spoke.", source_id="b", run_id="r2")
     bad = _mention(doc2, "Moon Jae-in", "PERSON|moon jae-in")
     bad = MentionRecord(
@@ -182,8 +200,10 @@ def test_failed_check_leaves_warehouse_unchanged(tmp_path: Path) -> None:
     )
     with pytest.raises(DataCheckError, match=r"entity_mentions\.text\.matches_document_text"):
         _load(wh, "r2", [doc2], [bad])
-    assert wh.layout.db.read_bytes() == before
-    assert not wh.layout.next_db.exists()
+    assert wh.table_counts() == before
+    with wh.reader() as con:
+        last = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()
+    assert last == (snapshot,), "nothing was committed"
 
 
 def test_crash_before_commit_leaves_warehouse_unchanged(tmp_path: Path) -> None:
@@ -222,7 +242,7 @@ def test_reader_without_warehouse_says_so(tmp_path: Path) -> None:
         pass
 
 
-def test_rows_to_table_for_ledger() -> None:
-    table = rows_to_table("runs", [_run_row("r1")])
-    assert table.num_rows == 1
-    assert table.schema.equals(TABLES["runs"], check_metadata=False)
+def test_ledger_record_round_trips() -> None:
+    table = records_to_table("runs", [_run_row("r1")])
+    assert table.to_pylist()[0]["run_id"] == "r1"
+    assert table.to_pylist()[0]["snapshot_id"] is None
