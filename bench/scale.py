@@ -164,9 +164,7 @@ def _run_child_main(spec_json: str) -> None:
     t0 = time.perf_counter()
     _noop()
     startup = time.perf_counter() - t0
-    settings = Settings(
-        warehouse=Path(spec["warehouse"]), n_process=spec["n_process"], lock_wait=0
-    )
+    settings = Settings(warehouse=Path(spec["warehouse"]), n_process=spec["n_process"], lock_wait=0)
     t0 = time.perf_counter()
     summary = run_flow([spec["source"]], settings=settings)
     seconds = time.perf_counter() - t0
@@ -306,9 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         base = build_base(args.data, work, limit=args.limit, n_process=args.processes)
         print(f"base warehouse in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
         new_input = work / "new.jsonl"
-        n_new = write_jsonl(
-            new_articles(read_jsonl(sample, limit=args.new), args.new), new_input
-        )
+        n_new = write_jsonl(new_articles(read_jsonl(sample, limit=args.new), args.new), new_input)
         runs = measure(
             base,
             new_input,

@@ -30,6 +30,12 @@ from typing import Any
 
 import duckdb
 
+from warehouse.errors import WarehouseNotFoundError
+from warehouse.lake import connect_writer
+from warehouse.layout import CATALOG_ALIAS
+from warehouse.lock import writer_lock
+from warehouse.store import Warehouse
+
 #: Share of deleted rows from which a data file is rewritten without them.
 DEFAULT_REWRITE_THRESHOLD = 0.25
 
@@ -221,3 +227,41 @@ def _meta(alias: str) -> str:
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     row = con.execute(sql).fetchone()
     return int(row[0]) if row else 0
+
+
+def maintain_warehouse(
+    wh: Warehouse,
+    *,
+    retention: timedelta,
+    grace: timedelta,
+    rewrite_threshold: float = DEFAULT_REWRITE_THRESHOLD,
+    lock_wait: float = 0.0,
+) -> MaintenanceReport:
+    """:func:`maintain` on warehouse ``wh``, holding its writer lock.
+
+    The lock keeps local runs out while files are merged and deleted. With a catalog of its
+    own (SQLite) no other writer can exist, so orphan files of any age are a killed run's and
+    go; a PostgreSQL catalog may have writers on other machines whose files are orphans until
+    they commit, so there only orphans older than ``grace`` go.
+
+    Raises:
+        WarehouseNotFoundError: when there is no warehouse.
+        WarehouseBusyError: when a run holds the lock longer than ``lock_wait``.
+    """
+    if not wh.exists():
+        raise WarehouseNotFoundError(
+            f"no warehouse at {wh.layout.root}; run `presslake run SOURCE --warehouse DIR` first"
+        )
+    with writer_lock(wh.layout.lock, timeout=lock_wait):
+        con = connect_writer(wh.layout)
+        try:
+            return maintain(
+                con,
+                alias=CATALOG_ALIAS,
+                retention=retention,
+                grace=grace,
+                orphans_any_age=not wh.layout.is_postgres,
+                rewrite_threshold=rewrite_threshold,
+            )
+        finally:
+            con.close()

@@ -84,8 +84,7 @@ def relocate(root: Path) -> None:
     try:
         with con:
             con.execute(
-                "UPDATE ducklake_metadata SET value = ? "
-                "WHERE key = 'data_path' AND scope IS NULL",
+                "UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path' AND scope IS NULL",
                 [layout.lake],
             )
     finally:

@@ -279,14 +279,12 @@ class S3Server:
     def env(self) -> dict[str, str]:
         """The S3 settings a ``presslake`` subprocess needs to reach this server."""
         return {
-            "AWS_ACCESS_KEY_ID": S3_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": S3_SECRET,
-            "AWS_REGION": S3_REGION,
-            "AWS_ENDPOINT_URL": self.url,
             "PRESSLAKE_S3_ENDPOINT": self.endpoint,
+            "PRESSLAKE_S3_KEY_ID": S3_KEY_ID,
+            "PRESSLAKE_S3_SECRET": S3_SECRET,
+            "PRESSLAKE_S3_REGION": S3_REGION,
             "PRESSLAKE_S3_URL_STYLE": "path",
             "PRESSLAKE_S3_USE_SSL": "false",
-            "PRESSLAKE_S3_REGION": S3_REGION,
         }
 
     def healthy(self) -> bool:
