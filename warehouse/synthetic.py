@@ -51,7 +51,7 @@ def grow(con: duckdb.DuckDBPyConnection, *, factor: int) -> dict[str, int]:
                     f"{column} || '~' || copies.k AS {column}" for column in copy_id_columns(table)
                 )
                 con.execute(
-                    f"INSERT INTO {table} SELECT * REPLACE ({renamed}) "
+                    f"INSERT INTO {table} SELECT {table}.* REPLACE ({renamed}) "
                     f"FROM {table}, range(1, ?) AS copies(k)",
                     [factor],
                 )
