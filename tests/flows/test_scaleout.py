@@ -10,7 +10,6 @@ PostgreSQL server comes from the Debian packages and S3 is moto's server mode (s
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +40,14 @@ __all__ = ["postgres_database", "postgres_server", "prefect_server", "s3_bucket"
 
 pytestmark = pytest.mark.slow
 
-ARTICLES = sorted(SAMPLES.glob("*.txt"))
+#: The bundled Reuters articles (JSONL records), for inputs of a few articles each.
+ARTICLES = (SAMPLES / "reuters21578-sample.jsonl").read_text(encoding="utf-8").splitlines()
 
 
-def _inputs(folder: Path, articles: list[Path]) -> Path:
+def _inputs(folder: Path, articles: list[str]) -> Path:
+    """``folder/articles.jsonl`` holding the JSONL records ``articles``."""
     folder.mkdir(parents=True)
-    for article in articles:
-        shutil.copy(article, folder)
+    (folder / "articles.jsonl").write_text("\n".join(articles) + "\n", encoding="utf-8")
     return folder
 
 
