@@ -234,6 +234,22 @@ def load_run(
     return warehouse.load(run=run, rejects=rejects, fault=fault)
 
 
+def collect_parts(
+    outcome: IngestOutcome, parts: Sequence[PartResult]
+) -> tuple[dict[str, int], int]:
+    """Add up the NLP parts: rows per table and words; an article whose analysis failed
+    becomes a reject and leaves the count of its own label."""
+    rows: Counter[str] = Counter()
+    words = 0
+    for part in parts:
+        rows.update(part.rows)
+        words += part.words
+        for reject, label in part.failures:
+            outcome.rejects.append(reject)
+            outcome.counts.failed(label)
+    return dict(rows), words
+
+
 def _next_part(parts: queue.Queue[str | None], ingest: Any) -> str | None:
     """The next part ingest wrote, or ``None`` once ingest has finished (or failed)."""
     while True:
@@ -303,15 +319,7 @@ def presslake_run(
         timings["ingest"] = time.perf_counter() - t0
         progress.report("nlp", 0, outcome.counts.to_analyse)
         wait(futures)
-        rows: Counter[str] = Counter()
-        words = 0
-        for future in futures:
-            part: PartResult = future.result()
-            rows.update(part.rows)
-            words += part.words
-            for reject, label in part.failures:
-                outcome.rejects.append(reject)
-                outcome.counts.failed(label)
+        rows, words = collect_parts(outcome, [future.result() for future in futures])
         timings["nlp"] = time.perf_counter() - t0
 
         # the ledger row, then the load: one transaction
@@ -334,7 +342,7 @@ def presslake_run(
             sources=[str(s) for s in sources],
         )
         summary = _summary(
-            run, settings=settings, rows=dict(rows), words=words, timings=timings, rejects=rejects
+            run, settings=settings, rows=rows, words=words, timings=timings, rejects=rejects
         )
         run = _with_report(run, render_report(summary))
         t0 = time.perf_counter()

@@ -79,7 +79,8 @@ def connect_writer(layout: WarehouseLayout) -> duckdb.DuckDBPyConnection:
         _s3_secret(con, layout)
         con.execute(
             f"ATTACH {_quote(layout.catalog_uri)} AS {CATALOG_ALIAS} "
-            f"(DATA_PATH {_quote(layout.lake)}, DATA_INLINING_ROW_LIMIT 0)"
+            f"(DATA_PATH {_quote(layout.lake)}, OVERRIDE_DATA_PATH true, "
+            "DATA_INLINING_ROW_LIMIT 0)"
         )
         con.execute(f"USE {CATALOG_ALIAS}")
         con.execute("SET preserve_insertion_order = false")
@@ -101,7 +102,7 @@ def connect_reader(
     con = extensions.connect(*_extensions(layout))
     try:
         _s3_secret(con, layout)
-        options = ["READ_ONLY"]
+        options = ["READ_ONLY", f"DATA_PATH {_quote(layout.lake)}", "OVERRIDE_DATA_PATH true"]
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         con.execute(

@@ -71,7 +71,7 @@ class WarehouseLayout:
         """The SQLite catalog file (``None`` for a PostgreSQL catalog)."""
         if self.is_postgres:
             return None
-        return Path(self.catalog) if self.catalog else self.root / CATALOG_FILE
+        return (Path(self.catalog) if self.catalog else self.root / CATALOG_FILE).absolute()
 
     @property
     def catalog_uri(self) -> str:
@@ -82,8 +82,14 @@ class WarehouseLayout:
 
     @property
     def lake(self) -> str:
-        """The DuckLake data path (always ends with ``/``)."""
+        """The DuckLake data path (absolute, always ends with ``/``).
+
+        It is given at every ATTACH (overriding the one the catalog recorded), so a warehouse
+        directory can be moved or copied: the catalog stores data file paths relative to it.
+        """
         path = self.data_path or str(self.root / "lake")
+        if "://" not in path:
+            path = str(Path(path).absolute())
         return path if path.endswith("/") else path + "/"
 
     @property

@@ -263,16 +263,11 @@ CONTENT_TABLES = (
 PUBLISHED_AT = "2024-11-18"
 
 
-def _open_read_only(warehouse: Path) -> Any:
-    import duckdb
-
-    return duckdb.connect(str(warehouse / "presslake.duckdb"), read_only=True)
-
-
 def content_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every content table, without run columns, in a fixed order."""
-    con = _open_read_only(warehouse)
-    try:
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
         out: dict[str, list[tuple[Any, ...]]] = {}
         for table in CONTENT_TABLES:
             columns = [
@@ -282,29 +277,25 @@ def content_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
                 f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL"
             ).fetchall()
         return out
-    finally:
-        con.close()
 
 
 def pipeline_versions(warehouse: Path) -> set[str]:
     """The pipeline versions that made the documents of ``warehouse``."""
-    con = _open_read_only(warehouse)
-    try:
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
         return {
             r[0] for r in con.execute("SELECT DISTINCT pipeline_version FROM documents").fetchall()
         }
-    finally:
-        con.close()
 
 
 def all_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the committed warehouse (run columns included)."""
-    con = _open_read_only(warehouse)
-    try:
-        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
-    finally:
-        con.close()
+    from schemas import TABLES
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
 
 
 def file_digests(root: Path) -> dict[str, str]:

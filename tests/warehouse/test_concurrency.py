@@ -7,12 +7,13 @@ exactly when it is released).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -123,26 +124,62 @@ def test_second_run_stops_or_waits_while_the_lock_is_held(
 
 @dataclass
 class Reads:
-    """What a reader saw, polling the committed warehouse during a load."""
+    """What readers saw during a load."""
 
     counts: list[int] = field(default_factory=list)
-    during_merge: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
 
 
 def _poll_reader(wh: Path, stop: threading.Event, reads: Reads) -> None:
-    next_db = Warehouse(wh).layout.next_db
     while not stop.is_set():
-        merging = next_db.exists()
         try:
             count = _count(wh)
         except Exception as err:  # every failure is an observation here
             reads.errors.append(repr(err))
         else:
             reads.counts.append(count)
-            if merging and next_db.exists():
-                reads.during_merge.append(count)
         time.sleep(0.01)
+
+
+def _hold_snapshot(wh: Path, committed: threading.Event, reads: Reads) -> None:
+    """One read transaction open from before the run's commit until after it: every query
+    in it sees the snapshot it started with."""
+    try:
+        with Warehouse(wh).reader() as con:
+            con.execute("BEGIN TRANSACTION")
+            reads.held.append(int(con.execute("SELECT count(*) FROM documents").fetchone()[0]))
+            while not committed.wait(0.05):
+                # a slow bounded query, again and again, while the run goes on
+                con.execute(
+                    "SELECT count(*) FROM documents, range(20000) AS r "
+                    "WHERE hash(doc_id, r.range) % 7 = 1"
+                ).fetchone()
+            reads.held.append(int(con.execute("SELECT count(*) FROM documents").fetchone()[0]))
+            con.execute("COMMIT")
+    except Exception as err:
+        reads.errors.append(repr(err))
+
+
+def _nlp_half_done(wh: Path) -> bool:
+    runs = list((wh / "staging").glob("*"))
+    if not runs:
+        return False
+    articles = len(list((runs[0] / "_articles").glob("*.parquet")))
+    documents = len(list((runs[0] / "documents").glob("*.parquet")))
+    return articles > 0 and documents * 2 >= articles
+
+
+def _snapshot_time(wh: Path, run_id: str) -> datetime:
+    with Warehouse(wh).reader() as con:
+        row = con.execute(
+            "SELECT s.snapshot_time FROM runs AS r "
+            "JOIN ducklake_snapshots('lake') AS s ON s.snapshot_id = r.snapshot_id "
+            "WHERE r.run_id = ?",
+            [run_id],
+        ).fetchone()
+    assert row is not None
+    return row[0].astimezone(UTC).replace(tzinfo=None)
 
 
 def test_readers_see_the_last_committed_state_during_a_load(
@@ -159,44 +196,65 @@ def test_readers_see_the_last_committed_state_during_a_load(
         "wh",
         "--published-at",
         PUBLISHED_AT,
+        "--json",
         env=env,
         cwd=workdir,
         log=workdir / "loader.log",
     )
     reads = Reads()
-    stop = threading.Event()
-    reader = threading.Thread(target=_poll_reader, args=(wh, stop, reads), daemon=True)
+    stop, committed = threading.Event(), threading.Event()
+    poller = threading.Thread(target=_poll_reader, args=(wh, stop, reads), daemon=True)
+    holder = threading.Thread(target=_hold_snapshot, args=(wh, committed, reads), daemon=True)
     try:
-        # the loader holds the lock and is analysing: `presslake sql` answers, from the last commit
+        # the loader holds the lock and is analysing: a read transaction opens, and then,
+        # half-way through the NLP stage, a long `presslake sql` query (about 30 s) that runs
+        # across the rest of the run, its commit included
         wait_until(
             lambda: any((wh / "staging").glob("*/_articles/*.parquet")),
             timeout=120,
             what="the loader to stage articles",
         )
-        reader.start()
+        poller.start()
+        holder.start()
+        wait_until(
+            lambda: _nlp_half_done(wh), timeout=240, interval=0.1, what="half of the NLP parts"
+        )
+        query_started = datetime.now(UTC).replace(tzinfo=None)
         sql = run_presslake(
             "sql",
-            "SELECT count(*) AS n FROM documents",
+            "SELECT (SELECT count(*) FROM documents) AS n, count(*) AS pairs "
+            "FROM range(30000) AS a, range(30000) AS b WHERE hash(a.range, b.range) % 97 = 0",
             "--warehouse",
             "wh",
             "--format",
             "csv",
             env=env,
             cwd=workdir,
-            timeout=60,
+            timeout=240,
         )
-        assert loader.poll() is None, "the load ended before the query; nothing was shown"
+        query_ended = datetime.now(UTC).replace(tzinfo=None)
         assert sql.returncode == 0, sql.stderr
-        assert sql.stdout.split() == ["n", str(before)]
-        loader.wait(timeout=240)
+        loader.wait(timeout=300)
+        committed.set()
     finally:
         stop.set()
+        committed.set()
         if loader.poll() is None:
             kill_group(loader)
-        reader.join(timeout=30)
-    assert loader.returncode == 0, (workdir / "loader.log").read_text(errors="replace")[-3000:]
+        poller.join(timeout=30)
+        holder.join(timeout=60)
+    log = (workdir / "loader.log").read_text(errors="replace")
+    assert loader.returncode == 0, log[-3000:]
     assert reads.errors == []
-    assert reads.during_merge, "no read happened while the next version was being built"
-    assert set(reads.during_merge) == {before}
+    # the long query saw one snapshot: the one it started with (before the commit, unless
+    # its process was slower to start than the rest of the run)
+    n_seen = int(sql.stdout.splitlines()[1].split(",")[0])
+    run_id = json.loads(log[log.index("{") :])["run_id"]
+    commit_time = _snapshot_time(wh, run_id)
+    assert n_seen in {before, 41}
+    # the open read transaction kept its snapshot across the commit
+    assert reads.held == [before, before]
     assert set(reads.counts) <= {before, 41}
     assert _count(wh) == 41
+    # and the query ran across the commit (else this test showed nothing about blocking)
+    assert query_started < commit_time < query_ended, (query_started, commit_time, query_ended)

@@ -19,7 +19,7 @@ from transforms.entities import MentionRecord
 from transforms.ids import doc_id_for, entity_id_for
 from transforms.types import Article
 from warehouse.ddl import create_table_sql, duckdb_type
-from warehouse.errors import DataCheckError, WarehouseNotFoundError
+from warehouse.errors import DataCheckError, WarehouseError, WarehouseNotFoundError
 from warehouse.staging import write_parquet
 from warehouse.store import Warehouse
 
@@ -246,3 +246,54 @@ def test_ledger_record_round_trips() -> None:
     table = records_to_table("runs", [_run_row("r1")])
     assert table.to_pylist()[0]["run_id"] == "r1"
     assert table.to_pylist()[0]["snapshot_id"] is None
+
+
+def test_replacement_whose_analysis_failed_keeps_the_old_document(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    old = _doc("Kim Jong Un met Donald Trump.", source_id="story-1")
+    _load(wh, "r1", [old], [_mention(old, "Kim Jong Un", "PERSON|kim jong un")])
+    new = _doc("Kim Jong Un met Vladimir Putin.", source_id="story-1", run_id="r2")
+    other = _doc("Moon Jae-in spoke in Seoul.", source_id="story-2", run_id="r2")
+    # stage both as the flow does, then drop the replacement's rows as a failed analysis would
+    labels = _stage(wh, "r2", [new, other], [])
+    assert labels == [Label.REPLACED, Label.NEW]
+    staged = wh.staging("r2")
+    for path in staged.table_files("documents"):
+        path.unlink()
+    staged.write_rows("documents", [other], part="part-0")
+    result = wh.load(run=_run_row("r2"), rejects=[])
+    assert result.rows["replaced_documents"] == 0
+    with wh.reader() as con:
+        docs = con.execute("SELECT doc_id FROM documents ORDER BY 1").fetchall()
+        names = con.execute("SELECT name FROM entities").fetchall()
+    assert docs == sorted([(old.doc_id,), (other.doc_id,)])
+    assert names == [("Kim Jong Un",)]
+
+
+def test_sql_at_run_sees_the_warehouse_as_that_run_left_it(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    first = _doc("Kim Jong Un met Donald Trump.", source_id="a")
+    _load(wh, "r1", [first], [])
+    second = _doc("Moon Jae-in spoke in Seoul.", source_id="b", run_id="r2")
+    _load(wh, "r2", [second], [])
+    count = "SELECT count(*) FROM documents"
+    assert wh.query(count, at_run="r1")[1] == [(1,)]
+    assert wh.query(count, at_run="r2")[1] == [(2,)]
+    assert wh.query(count)[1] == [(2,)]
+    with pytest.raises(WarehouseError, match="no committed run 'r9'"):
+        wh.query(count, at_run="r9")
+
+
+def test_export_writes_every_table_with_the_contract_schema(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    doc = _doc("Kim Jong Un met Donald Trump.", source_id="a")
+    _load(wh, "r1", [doc], [_mention(doc, "Donald Trump", "PERSON|donald trump")])
+    counts = wh.export(tmp_path / "out")
+    assert counts == wh.table_counts()
+    for table, schema in TABLES.items():
+        exported = pq.read_table(tmp_path / "out" / f"{table}.parquet")
+        assert exported.schema.equals(schema, check_metadata=False), table
+        assert exported.num_rows == counts[table]
+    assert pq.read_table(tmp_path / "out" / "entities.parquet").column("name").to_pylist() == [
+        "Donald Trump"
+    ]
