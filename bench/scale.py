@@ -97,9 +97,6 @@ def copy_warehouse(source: Path, target: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
-    from warehouse.synthetic import relocate
-
-    relocate(target)
     return target
 
 

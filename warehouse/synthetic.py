@@ -9,13 +9,9 @@ are the pipeline's own, so the warehouse looks like one that loaded that many ar
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import duckdb
 
 from schemas import DOCUMENT_TABLES, TABLES
-from warehouse.layout import WarehouseLayout
 
 
 def copy_id_columns(table: str) -> list[str]:
@@ -67,25 +63,3 @@ def grow(con: duckdb.DuckDBPyConnection, *, factor: int) -> dict[str, int]:
         con.execute("ROLLBACK")
         raise
     return counts
-
-
-def relocate(root: Path) -> None:
-    """Point a copied warehouse's SQLite catalog at the copy's own data folder.
-
-    The catalog records the data path it was created with; a warehouse directory copied
-    with its default layout (``catalog.sqlite`` and ``lake/``) must read and write its own
-    ``lake/``, not the original's.
-    """
-    layout = WarehouseLayout(root)
-    catalog = layout.sqlite_catalog
-    if catalog is None or not catalog.exists():
-        return
-    con = sqlite3.connect(catalog)
-    try:
-        with con:
-            con.execute(
-                "UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path' AND scope IS NULL",
-                [layout.lake],
-            )
-    finally:
-        con.close()
