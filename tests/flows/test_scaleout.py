@@ -272,3 +272,51 @@ def test_maintain_on_a_warehouse_runs_made(prefect_server: PrefectServer, tmp_pa
         "maintain", "--warehouse", "wh", "--retention", "soon", env=env, cwd=tmp_path
     )
     assert done.returncode == 2 and "retention" in done.stderr and "soon" in done.stderr
+
+
+def test_dask_workers_with_postgres_and_s3(
+    prefect_server: PrefectServer,
+    postgres_server: PostgresServer,
+    postgres_database: str,
+    s3_server: S3Server,
+    s3_bucket: str,
+    tmp_path: Path,
+) -> None:
+    """The NLP tasks on a Dask cluster with the scale-out settings.
+
+    Workers write their parts of rows as Parquet into the run's staging folder (the
+    ``--warehouse`` directory, which workers on other machines must share); the flow's
+    process then commits them into the DuckLake, which writes them under the S3 data path.
+    After the run the staging folder is gone and every row is in the bucket.
+    """
+    catalog = postgres_server.url(postgres_database)
+    where = ["--warehouse", "wh", "--catalog", catalog, "--data-path", f"s3://{s3_bucket}/lake"]
+    _inputs(tmp_path / "in", ARTICLES[14:18])
+    env = presslake_env(
+        prefect_server,
+        PRESSLAKE_TASK_BATCH_SIZE="2",
+        PRESSLAKE_DASK_WORKERS="2",
+        **s3_server.env(),
+    )
+    done = run_presslake(
+        "run",
+        "in",
+        *where,
+        "--dask",
+        "local",
+        "--published-at",
+        PUBLISHED_AT,
+        "--json",
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "completed" and summary["n_new"] == 4
+    staging = tmp_path / "wh" / "staging"
+    assert not staging.exists() or not any(staging.iterdir())
+    keys = s3_server.keys(s3_bucket, "lake/")
+    assert any("/documents/" in k for k in keys)
+    rows = _sql(tmp_path, "SELECT count(*) AS n FROM documents", *where, env=env)
+    assert rows == [{"n": 4}]
