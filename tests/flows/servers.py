@@ -410,3 +410,32 @@ def one_article_warehouse(
 def base_article() -> Path:
     """The article of the committed base run: the first ``.txt`` sample."""
     return min(SAMPLES.glob("*.txt"))
+
+
+def catalog_files(warehouse: Path) -> set[Path]:
+    """Every data and delete file the last snapshot of ``warehouse`` references."""
+    from schemas import TABLES
+    from warehouse.store import Warehouse
+
+    out: set[Path] = set()
+    with Warehouse(warehouse).reader() as con:
+        for table in TABLES:
+            rows = con.execute(
+                "SELECT data_file, delete_file FROM ducklake_list_files('lake', ?)", [table]
+            ).fetchall()
+            out.update(Path(f) for row in rows for f in row if f)
+    return out
+
+
+def last_snapshot(warehouse: Path) -> int:
+    """The id of the last committed snapshot of ``warehouse``."""
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
+        row = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()
+    return int(row[0]) if row else -1
+
+
+def lake_files(warehouse: Path) -> set[Path]:
+    """Every Parquet file under the warehouse's data path (``lake/``)."""
+    return set((warehouse / "lake").rglob("*.parquet"))

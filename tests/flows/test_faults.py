@@ -1,4 +1,4 @@
-"""A run killed with SIGKILL at any stage leaves the committed warehouse exactly as it was.
+"""A run killed with SIGKILL at any stage leaves the last committed snapshot as it was.
 
 One warehouse goes through a chain of runs, all real ``presslake run`` subprocesses on the
 same 41 articles against a warehouse that already holds an earlier committed run (one
@@ -6,12 +6,13 @@ article). Each run is killed at one stage, found by watching the warehouse direc
 
 1. ``nlp``: articles staged in ``staging/<run>/_articles``, no table part yet;
 2. ``parquet``: table parts appearing in ``staging/<run>/<table>/``;
-3. ``merge``: ``presslake.duckdb.next`` exists (the writer is building the next version).
+3. ``merge``: the load transaction is writing data files under ``lake/`` (not committed).
 
-After each kill the committed file is byte-for-byte the same, every table row-for-row the
-same, and the lake holds the same files. The run after each kill removes what the killed run
-left, and the last, uninterrupted run ends with exactly the rows of a clean run on a fresh
-warehouse, an empty ``staging/``, no ``.next`` and a lake of committed runs only.
+After each kill the last snapshot is the same, every table row-for-row the same, and every
+file the catalog references is there, byte for byte. The run after each kill removes what the
+killed run left (its staging folder, and the data files of its uncommitted load), and the
+last, uninterrupted run ends with exactly the rows of a clean run on a fresh warehouse, an
+empty ``staging/`` and a data path holding only files the catalog references.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from tests.flows.servers import (
@@ -34,10 +34,13 @@ from tests.flows.servers import (
     PrefectServer,
     ReferenceRun,
     all_rows,
+    catalog_files,
     content_rows,
     copy_samples,
     file_digests,
     kill_group,
+    lake_files,
+    last_snapshot,
     one_article_warehouse,
     pipeline_versions,
     prefect_server,
@@ -76,15 +79,23 @@ class Kill:
     run_id: str
     articles_parts: int
     table_parts: dict[str, int]
-    next_db: bool
-    committed_digest_same: bool
+    load_started: bool
+    snapshot_same: bool
     rows_same: bool
-    lake_same: bool
+    committed_files_same: bool
+    uncommitted_files: int
     cleaned_by_next_run: bool = False
     rows_after: dict[str, int] = field(default_factory=dict)
 
 
-def _reached(point: str, wh: Path, old_runs: set[str]) -> Callable[[], str | None]:
+def _load_started(wh: Path, committed: set[Path]) -> bool:
+    """Whether a load is writing data files the catalog does not reference yet."""
+    return bool(lake_files(wh) - committed)
+
+
+def _reached(
+    point: str, wh: Path, old_runs: set[str], committed: set[Path]
+) -> Callable[[], str | None]:
     """A probe returning the id of the running run once it has reached ``point``."""
 
     seen = {"articles": 0, "since": time.monotonic()}
@@ -106,19 +117,16 @@ def _reached(point: str, wh: Path, old_runs: set[str]) -> Callable[[], str | Non
                 and not _table_parts(run_dir)
             )
         elif point == "parquet":
-            ok = (
-                len(_parts(run_dir / "documents")) >= 2
-                and not (wh / "presslake.duckdb.next").exists()
-            )
+            ok = len(_parts(run_dir / "documents")) >= 2 and not _load_started(wh, committed)
         else:
-            ok = (wh / "presslake.duckdb.next").exists()
+            ok = _load_started(wh, committed)
         return run_dir.name if ok else None
 
     return probe
 
 
 def _kill_at(
-    point: str, *, workdir: Path, env: dict[str, str], old_runs: set[str]
+    point: str, *, workdir: Path, env: dict[str, str], old_runs: set[str], committed: set[Path]
 ) -> tuple[str, subprocess.Popen[bytes]]:
     """Start a run and SIGKILL it (and its process group) the moment it reaches ``point``."""
     wh = workdir / "wh"
@@ -136,7 +144,7 @@ def _kill_at(
         cwd=workdir,
         log=log,
     )
-    probe = _reached(point, wh, old_runs)
+    probe = _reached(point, wh, old_runs, committed)
     deadline = time.monotonic() + POINT_TIMEOUT
     try:
         while True:
@@ -180,15 +188,17 @@ def chain(
     copy_samples(workdir / "in")  # the committed article and 40 more
     env = presslake_env(prefect_server)
 
-    db = wh / "presslake.duckdb"
-    base_digest = file_digests(wh)["presslake.duckdb"]
-    base_lake = file_digests(wh / "lake")
+    base_snapshot = last_snapshot(wh)
+    base_files = catalog_files(wh)
+    base_digests = {p: file_digests(p.parent)[p.name] for p in base_files}
     base_rows = all_rows(wh)
 
     kills: list[Kill] = []
     killed_runs: set[str] = set()
     for point in KILL_POINTS:
-        run_id, _ = _kill_at(point, workdir=workdir, env=env, old_runs=killed_runs)
+        run_id, _ = _kill_at(
+            point, workdir=workdir, env=env, old_runs=killed_runs, committed=base_files
+        )
         if kills:
             # the run just killed started by removing what the previous killed run left
             kills[-1].cleaned_by_next_run = not (wh / "staging" / kills[-1].run_id).exists()
@@ -199,15 +209,16 @@ def chain(
                 run_id=run_id,
                 articles_parts=len(_parts(run_dir / "_articles")),
                 table_parts=_table_parts(run_dir),
-                next_db=(wh / "presslake.duckdb.next").exists(),
-                committed_digest_same=file_digests(wh)["presslake.duckdb"] == base_digest,
+                load_started=_load_started(wh, base_files),
+                snapshot_same=last_snapshot(wh) == base_snapshot,
                 rows_same=all_rows(wh) == base_rows,
-                lake_same=file_digests(wh / "lake") == base_lake,
+                committed_files_same=catalog_files(wh) == base_files
+                and all(file_digests(p.parent)[p.name] == d for p, d in base_digests.items()),
+                uncommitted_files=len(lake_files(wh) - base_files),
                 rows_after=row_counts(all_rows(wh)),
             )
         )
         killed_runs.add(run_id)
-        assert db.exists()
 
     final = run_json(workdir, "in", "--warehouse", "wh", "--processes", "1", env=env)
     kills[-1].cleaned_by_next_run = not (wh / "staging" / kills[-1].run_id).exists()
@@ -223,16 +234,16 @@ def test_kill_leaves_committed_warehouse_unchanged(chain: Chain, index: int) -> 
     assert kill.articles_parts == n_parts, "ingest had staged every article"
     # the kill landed where it was meant to
     if kill.point == "nlp":
-        assert kill.table_parts == {} and not kill.next_db
+        assert kill.table_parts == {} and not kill.load_started
     elif kill.point == "parquet":
-        assert kill.table_parts.get("documents", 0) >= 2 and not kill.next_db
+        assert kill.table_parts.get("documents", 0) >= 2 and not kill.load_started
         assert kill.table_parts["documents"] < kill.articles_parts, "killed mid-way"
     else:
-        assert kill.next_db
+        assert kill.load_started and kill.uncommitted_files > 0
         assert kill.table_parts["documents"] == kill.articles_parts, "every part was staged"
-    assert kill.committed_digest_same, "presslake.duckdb changed"
+    assert kill.snapshot_same, "a snapshot was committed"
     assert kill.rows_same, "a committed table changed"
-    assert kill.lake_same, "the committed Parquet lake changed"
+    assert kill.committed_files_same, "a file of the last snapshot changed"
     assert kill.rows_after["documents"] == 1
     assert kill.rows_after["runs"] == 1
 
@@ -263,17 +274,12 @@ def test_no_leftovers_after_recovery(chain: Chain) -> None:
     wh = chain.workdir / "wh"
     staging = wh / "staging"
     assert not staging.exists() or not any(staging.iterdir())
-    assert not (wh / "presslake.duckdb.next").exists()
-    assert not (wh / "presslake.duckdb.next.wal").exists()
-    con = duckdb.connect(str(wh / "presslake.duckdb"), read_only=True)
-    try:
-        committed = {
-            r[0]
-            for r in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()
-        }
-    finally:
-        con.close()
+    # the data files of the killed load are gone: the data path holds what the catalog knows
+    assert lake_files(wh) == catalog_files(wh)
+    committed = {
+        r[0]
+        for r in all_rows(wh)["runs"]
+        if r[3] == "completed"  # status
+    }
     assert len(committed) == 2, "the base run and the final run; killed runs left no ledger row"
-    in_lake = {d.name.removeprefix("run=") for d in (wh / "lake").glob("*/run=*")}
-    assert in_lake == committed, "the lake holds committed runs only"
-    assert not {k.run_id for k in chain.kills} & in_lake
+    assert not {k.run_id for k in chain.kills} & {r[0] for r in all_rows(wh)["runs"]}
