@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -299,7 +300,7 @@ def presslake_run(
     wh = settings.open_warehouse()
     pipeline = pipeline_version(settings.model, config_path=settings.pipeline_config)
     timings: dict[str, float] = {}
-    with writer_lock(wh.layout.lock, timeout=settings.lock_wait):
+    with writer_lock(wh.layout.lock, timeout=settings.lock_wait), closing(wh):
         wh.cleanup_leftovers()
         staging = wh.staging(run_id)
         feed_state = FeedState(wh.layout.state)

@@ -187,15 +187,19 @@ def run_checks(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) ->
 
 
 def run_named_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[str]:
-    """Run ``checks``; return their names.
+    """Run ``checks`` (in one query); return their names.
 
     Raises:
-        DataCheckError: on the first check with violations.
+        DataCheckError: on the first check with violations (with up to 20 of its rows).
     """
-    passed = []
-    for check in checks:
-        rows = con.execute(check.sql + " LIMIT 20").fetchall()
-        if rows:
-            raise DataCheckError(check.name, rows)
-        passed.append(check.name)
-    return passed
+    if not checks:
+        return []
+    probes = " UNION ALL ".join(
+        f"SELECT {i} AS i FROM (SELECT 1 FROM ({check.sql}) LIMIT 1)"
+        for i, check in enumerate(checks)
+    )
+    failing = con.execute(f"SELECT min(i) FROM ({probes})").fetchone()
+    if failing is not None and failing[0] is not None:
+        check = checks[int(failing[0])]
+        raise DataCheckError(check.name, con.execute(check.sql + " LIMIT 20").fetchall())
+    return [check.name for check in checks]

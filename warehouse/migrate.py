@@ -34,7 +34,7 @@ from warehouse.checks import run_checks
 from warehouse.errors import WarehouseError
 from warehouse.lake import connect_writer
 from warehouse.layout import CATALOG_ALIAS, LEGACY_DB_NAME
-from warehouse.store import Warehouse, create_schema, update_entities
+from warehouse.store import Warehouse, create_schema, rebuild_entity_names, update_entities
 
 LEGACY_DIR = "legacy"
 LEDGER_DIR = "ledger"
@@ -246,6 +246,7 @@ def migrate_legacy(wh: Warehouse) -> MigrationReport:
             con.register("old_entities", tables["entities"])
             con.execute("DELETE FROM entities")
             con.execute("INSERT INTO entities BY NAME SELECT * FROM old_entities")
+            rebuild_entity_names(con)
         else:
             update_entities(con)
         run_checks(con)

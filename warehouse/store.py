@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -72,6 +72,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> bool:
     if not set(TABLES) <= tables:
         for statement in all_ddl():
             con.execute(statement)
+        changed = True
+    if "entity_names" not in tables:
+        con.execute(ENTITY_NAMES_DDL)
+        rebuild_entity_names(con)
         changed = True
     for table, schema in TABLES.items():
         for f in schema:
@@ -146,6 +150,30 @@ class Warehouse:
             data_path=str(data_path) if data_path else None,
             s3=s3 or S3Options(),
         )
+        self._writer: duckdb.DuckDBPyConnection | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"layout": self.layout, "_writer": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.layout = state["layout"]
+        self._writer = None
+
+    def _write_connection(self) -> duckdb.DuckDBPyConnection:
+        """A new connection (cursor) to this process's writer DuckDB, opened once: loading
+        the extensions and attaching the catalog cost more than a small load itself."""
+        if self._writer is None:
+            self.layout.root.mkdir(parents=True, exist_ok=True)
+            self._writer = connect_writer(self.layout)
+        cursor = self._writer.cursor()
+        cursor.execute(f"USE {CATALOG_ALIAS}")
+        return cursor
+
+    def close(self) -> None:
+        """Close the writer connection, if one is open."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     # -- readers -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -231,11 +259,12 @@ class Warehouse:
 
     @contextmanager
     def document_index(self) -> Iterator[DocumentIndex]:
-        """A lookup of known documents over the last committed snapshot."""
+        """A lookup of known documents over the last committed snapshot (through the
+        writer's connection when the writer is open)."""
         if not self.exists():
             yield DocumentIndex(None)
             return
-        con = connect_reader(self.layout)
+        con = self._write_connection() if self._writer is not None else connect_reader(self.layout)
         try:
             yield DocumentIndex(con)
         finally:
@@ -277,7 +306,7 @@ class Warehouse:
                 Staging(root, staged.name).remove()
                 removed.append(str(staged))
         if self.exists():
-            con = connect_writer(self.layout)
+            con = self._write_connection()
             try:
                 # a shared (PostgreSQL) catalog may have other writers: spare recent files
                 window = (
@@ -317,8 +346,7 @@ class Warehouse:
         """
         started = time.perf_counter()
         staging = self.staging(run.run_id)
-        self.layout.root.mkdir(parents=True, exist_ok=True)
-        con = connect_writer(self.layout)
+        con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
             snapshot = _current_snapshot(con) + 1
@@ -350,6 +378,7 @@ class Warehouse:
             committed = _current_snapshot(con)
             counts = _table_counts(con)
         except BaseException:
+            _rollback(con)
             con.close()
             raise
         con.close()
@@ -365,7 +394,7 @@ class Warehouse:
 
     def store_report(self, run_id: str, report: str, *, snapshot_id: int | None = None) -> None:
         """Put the run's final report (rendered after its load) on its ledger row."""
-        con = connect_writer(self.layout)
+        con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
             if snapshot_id is None:
@@ -387,10 +416,10 @@ class Warehouse:
         """Record a failed run in the ledger (one short transaction of the ledger row)."""
         if not self.exists():
             return
-        con = connect_writer(self.layout)
+        con = self._write_connection()
         try:
-            create_schema(con)
             con.execute("BEGIN TRANSACTION")
+            create_schema(con)
             con.execute("DELETE FROM runs WHERE run_id = ?", [run.run_id])
             con.register(
                 "run_row",
@@ -404,6 +433,11 @@ class Warehouse:
             con.execute("COMMIT")
         finally:
             con.close()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with suppress(duckdb.Error):  # no transaction open
+        con.execute("ROLLBACK")
 
 
 def run_checks_scoped(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
@@ -452,10 +486,13 @@ def _merge(con: duckdb.DuckDBPyConnection, staging: Staging) -> dict[str, int]:
         "CREATE OR REPLACE TEMP TABLE touched_entities AS "
         "SELECT DISTINCT entity_id FROM stg_entity_mentions"
     )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE removed_mentions AS SELECT * FROM entity_mentions "
+        + ("WHERE doc_id IN (SELECT doc_id FROM replaced)" if n_replaced else "LIMIT 0")
+    )
     if n_replaced:
         con.execute(
-            "INSERT INTO touched_entities SELECT DISTINCT entity_id FROM entity_mentions "
-            "WHERE doc_id IN (SELECT doc_id FROM replaced) "
+            "INSERT INTO touched_entities SELECT DISTINCT entity_id FROM removed_mentions "
             "EXCEPT SELECT entity_id FROM touched_entities"
         )
         for table in DOCUMENT_TABLES:
@@ -465,8 +502,106 @@ def _merge(con: duckdb.DuckDBPyConnection, staging: Staging) -> dict[str, int]:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stg_{table}")
         rows[table] = int(con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0])  # type: ignore[index]
     rows["replaced_documents"] = n_replaced
-    rows["entities_updated"] = update_entities(con, "touched_entities")
+    rows["entities_updated"] = maintain_entities(con)
     return rows
+
+
+#: The name counts behind ``entities.name`` and ``entities.type`` (warehouse-internal: not a
+#: contract table): mentions per entity, canonical name and type.
+ENTITY_NAMES_DDL = (
+    "CREATE TABLE IF NOT EXISTS entity_names (entity_id VARCHAR NOT NULL, "
+    "entity_name VARCHAR, entity_type VARCHAR, n BIGINT NOT NULL)"
+)
+
+_BEST = """
+    SELECT entity_id,
+           arg_max(entity_name, (n, entity_name)) AS name,
+           arg_max(entity_type, (n, entity_type)) AS type
+    FROM {names} GROUP BY entity_id
+"""
+
+
+def rebuild_entity_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Recount ``entity_names`` from every mention."""
+    con.execute("DELETE FROM entity_names")
+    con.execute(
+        "INSERT INTO entity_names SELECT entity_id, entity_name, entity_type, count(*) "
+        "FROM entity_mentions GROUP BY ALL"
+    )
+
+
+def maintain_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Inside the load: bring the entities of ``touched_entities`` up to date.
+
+    Reads the temp tables ``stg_entity_mentions`` (mentions added) and ``removed_mentions``
+    (mentions of replaced documents, deleted). The name counts are updated by the
+    difference; an entity that only gained mentions is updated from its row and the new
+    mentions (its counts add up, its aliases join), without reading its older mentions; an
+    entity that lost mentions is recomputed from all of its mentions. The result equals
+    :func:`update_entities` over every mention. Returns the entity rows written.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE name_counts AS
+        SELECT entity_id, entity_name, entity_type, sum(n)::BIGINT AS n FROM (
+            SELECT entity_id, entity_name, entity_type, n FROM entity_names
+            WHERE entity_id IN (SELECT entity_id FROM touched_entities)
+            UNION ALL
+            SELECT entity_id, entity_name, entity_type, count(*) FROM stg_entity_mentions
+            GROUP BY ALL
+            UNION ALL
+            SELECT entity_id, entity_name, entity_type, -count(*) FROM removed_mentions
+            GROUP BY ALL
+        ) GROUP BY ALL HAVING sum(n) > 0
+        """
+    )
+    con.execute(
+        "DELETE FROM entity_names WHERE entity_id IN (SELECT entity_id FROM touched_entities)"
+    )
+    con.execute("INSERT INTO entity_names SELECT * FROM name_counts")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE recomputed_entities AS "
+        "SELECT DISTINCT entity_id FROM removed_mentions"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE grown_entities AS SELECT entity_id FROM touched_entities "
+        "EXCEPT SELECT entity_id FROM recomputed_entities"
+    )
+    n = update_entities(con, "recomputed_entities")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE old_entities AS SELECT * FROM entities "
+        "WHERE entity_id IN (SELECT entity_id FROM grown_entities)"
+    )
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM grown_entities)")
+    con.execute(
+        f"""
+        INSERT INTO entities BY NAME
+        WITH s AS (
+            SELECT entity_id,
+                   list(text) FILTER (WHERE mention_kind = 'name') AS aliases,
+                   count(*) AS n_mentions,
+                   count(DISTINCT doc_id) AS n_docs,
+                   min(entity_key) AS entity_key
+            FROM stg_entity_mentions
+            WHERE entity_id IN (SELECT entity_id FROM grown_entities)
+            GROUP BY entity_id
+        ), best AS ({_BEST.format(names="name_counts")})
+        SELECT s.entity_id,
+               b.name,
+               b.type,
+               CASE WHEN o.aliases IS NULL AND s.aliases IS NULL THEN NULL
+                    ELSE list_sort(list_distinct(list_concat(
+                        coalesce(o.aliases, []::VARCHAR[]), coalesce(s.aliases, []::VARCHAR[])
+                    )))
+               END AS aliases,
+               coalesce(o.n_mentions, 0) + s.n_mentions AS n_mentions,
+               coalesce(o.n_docs, 0) + s.n_docs AS n_docs,
+               list_min([o.entity_key, s.entity_key]) AS entity_key
+        FROM s JOIN best AS b USING (entity_id) LEFT JOIN old_entities AS o USING (entity_id)
+        """
+    )
+    row = con.execute("SELECT count(*) FROM grown_entities").fetchone()
+    return n + (int(row[0]) if row else 0)
 
 
 def update_entities(con: duckdb.DuckDBPyConnection, touched: str | None = None) -> int:
@@ -478,6 +613,8 @@ def update_entities(con: duckdb.DuckDBPyConnection, touched: str | None = None) 
     """
     where = f"WHERE entity_id IN (SELECT entity_id FROM {touched})" if touched else ""
     con.execute(f"DELETE FROM entities {where}")
+    if not touched:
+        rebuild_entity_names(con)
     con.execute(
         f"""
         INSERT INTO entities BY NAME
@@ -485,12 +622,7 @@ def update_entities(con: duckdb.DuckDBPyConnection, touched: str | None = None) 
             SELECT * FROM entity_mentions {where}
         ), names AS (
             SELECT entity_id, entity_name, entity_type, count(*) AS n FROM m GROUP BY ALL
-        ), best AS (
-            SELECT entity_id,
-                   arg_max(entity_name, (n, entity_name)) AS name,
-                   arg_max(entity_type, (n, entity_type)) AS type
-            FROM names GROUP BY entity_id
-        )
+        ), best AS ({_BEST.format(names="names")})
         SELECT m.entity_id,
                b.name,
                b.type,

@@ -427,6 +427,22 @@ def catalog_files(warehouse: Path) -> set[Path]:
     return out
 
 
+def orphan_files(warehouse: Path) -> set[Path]:
+    """Parquet files under ``lake/`` that no snapshot of the catalog knows (DuckLake names
+    every file it writes with a fresh UUID, so names identify files)."""
+    from warehouse.store import Warehouse
+
+    with Warehouse(warehouse).reader() as con:
+        known = {
+            Path(r[0]).name
+            for r in con.execute(
+                "SELECT path FROM __ducklake_metadata_lake.ducklake_data_file "
+                "UNION ALL SELECT path FROM __ducklake_metadata_lake.ducklake_delete_file"
+            ).fetchall()
+        }
+    return {p for p in lake_files(warehouse) if p.name not in known}
+
+
 def last_snapshot(warehouse: Path) -> int:
     """The id of the last committed snapshot of ``warehouse``."""
     from warehouse.store import Warehouse

@@ -111,3 +111,54 @@ def test_sql_bad_query_is_an_error(warehouse: Path) -> None:
     result = CliRunner().invoke(main, ["sql", "SELEC nonsense", "-w", str(warehouse)])
     assert result.exit_code == 1
     assert "Error:" in result.output
+
+
+def test_sql_cannot_write_into_the_warehouse_folder_either(warehouse: Path) -> None:
+    target = warehouse / "lake" / "leak.parquet"
+    result = CliRunner().invoke(
+        main, ["sql", f"COPY (SELECT 1) TO '{target}'", "-w", str(warehouse)]
+    )
+    assert result.exit_code == 1
+    assert "refused COPY" in result.output
+    assert not target.exists()
+
+
+def test_sql_at_a_run_and_at_an_unknown_run(warehouse: Path) -> None:
+    ledger = CliRunner().invoke(
+        main, ["sql", "SELECT run_id FROM runs", "-w", str(warehouse), "--format", "csv"]
+    )
+    run_id = ledger.output.splitlines()[1]
+    at = CliRunner().invoke(
+        main,
+        [
+            "sql",
+            "SELECT count(*) AS n FROM documents",
+            "-w",
+            str(warehouse),
+            "--at",
+            run_id,
+            "--format",
+            "csv",
+        ],
+    )
+    assert at.exit_code == 0, at.output
+    assert at.output.splitlines() == ["n", "1"]
+    unknown = CliRunner().invoke(main, ["sql", "SELECT 1", "-w", str(warehouse), "--at", "r-none"])
+    assert unknown.exit_code == 1
+    assert "no committed run 'r-none'" in unknown.output
+
+
+def test_export_writes_every_table(warehouse: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from schemas import TABLES
+
+    result = CliRunner().invoke(
+        main, ["export", "-w", str(warehouse), "--to", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{t}.parquet" for t in TABLES
+    )
+    assert pq.read_metadata(tmp_path / "out" / "documents.parquet").num_rows == 1
+    assert pq.read_metadata(tmp_path / "out" / "entity_mentions.parquet").num_rows > 10

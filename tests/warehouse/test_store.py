@@ -297,3 +297,65 @@ def test_export_writes_every_table_with_the_contract_schema(tmp_path: Path) -> N
     assert pq.read_table(tmp_path / "out" / "entities.parquet").column("name").to_pylist() == [
         "Donald Trump"
     ]
+
+
+def _named(
+    doc: DocumentRecord, surface: str, key: str, *, name: str, after: int = 0
+) -> MentionRecord:
+    m = _mention(doc, surface, key)
+    start = doc.text.index(surface, after)
+    fields = {f: getattr(m, f) for f in m.__dataclass_fields__}
+    return MentionRecord(
+        **{
+            **fields,
+            "mention_id": f"m{doc.doc_id}{start}",
+            "start_char": start,
+            "end_char": start + len(surface),
+            "entity_name": name,
+        }
+    )
+
+
+def test_entities_follow_each_load_without_a_rebuild(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    key = "PERSON|kim jong un"
+    a = _doc("Kim Jong Un spoke. Kim smiled.", source_id="a")
+    _load(
+        wh,
+        "r1",
+        [a],
+        [
+            _named(a, "Kim Jong Un", key, name="Kim Jong Un"),
+            _named(a, "Kim", key, name="Kim", after=5),
+        ],
+    )
+    b = _doc("Kim visited Wonsan on Monday.", source_id="b", run_id="r2")
+    c = _doc("Mr Kim met Moon Jae-in.", source_id="c", run_id="r2")
+    _load(
+        wh,
+        "r2",
+        [b, c],
+        [
+            _named(b, "Kim", key, name="Kim"),
+            _named(c, "Kim", key, name="Kim"),
+            _named(c, "Moon Jae-in", "PERSON|moon jae-in", name="Moon Jae-in"),
+        ],
+    )
+    query = "SELECT name, aliases, n_mentions, n_docs FROM entities ORDER BY name"
+    # after two loads: 'Kim' is now the most frequent name of the entity
+    assert wh.query(query)[1] == [
+        ("Kim", ["Kim", "Kim Jong Un"], 4, 3),
+        ("Moon Jae-in", ["Moon Jae-in"], 1, 1),
+    ]
+    # a new version of story a (same source) drops its two mentions, adds one
+    a2 = _doc("Kim Jong Un spoke at length.", source_id="a", run_id="r3")
+    _load(wh, "r3", [a2], [_named(a2, "Kim Jong Un", key, name="Kim Jong Un")])
+    assert wh.query(query)[1] == [
+        ("Kim", ["Kim", "Kim Jong Un"], 3, 3),
+        ("Moon Jae-in", ["Moon Jae-in"], 1, 1),
+    ]
+    # story c replaced by a text without Moon: the entity goes, and Kim loses a mention
+    c2 = _doc("Mr Kim met nobody.", source_id="c", run_id="r4")
+    _load(wh, "r4", [c2], [])
+    # one mention per name left: the tie goes to the name that sorts last
+    assert wh.query(query)[1] == [("Kim Jong Un", ["Kim", "Kim Jong Un"], 2, 2)]
