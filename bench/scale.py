@@ -285,6 +285,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--processes", type=int, default=1, help="NLP worker processes.")
     parser.add_argument("--work", type=Path, help="Work folder (default: a temporary one).")
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="Use this 1x warehouse (from an earlier --work) instead of loading the sample again.",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     parser.add_argument("--run-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -298,7 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         t0 = time.perf_counter()
-        base = build_base(args.data, work, limit=args.limit, n_process=args.processes)
+        if args.base is not None:
+            base = args.base
+        else:
+            base = build_base(args.data, work, limit=args.limit, n_process=args.processes)
         print(f"base warehouse in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
         new_input = work / "new.jsonl"
         n_new = write_jsonl(new_articles(read_jsonl(sample, limit=args.new), args.new), new_input)

@@ -196,6 +196,12 @@ def test_two_runs_at_once_on_postgres_and_s3(
     ) as con:
         runs = con.execute("SELECT status, n_new FROM lake.runs ORDER BY started_at").fetchall()
         assert sorted(runs) == [("completed", 1), ("completed", 3), ("completed", 3)]
+        # the two runs were under way at the same time
+        spans = con.execute(
+            "SELECT started_at, finished_at FROM lake.runs WHERE n_new = 3"
+        ).fetchall()
+        (start_a, end_a), (start_b, end_b) = spans
+        assert start_a < end_b and start_b < end_a
         n_docs = con.execute("SELECT count(DISTINCT doc_id), count(*) FROM lake.documents")
         assert n_docs.fetchone() == (7, 7)
         # each run committed its own snapshot, and each recorded it in the ledger
