@@ -3,7 +3,8 @@
 ``bench/scale.py`` loads the Reuters sample through the pipeline once and then makes the
 50x and 200x warehouses from it here, in SQL, in one DuckLake transaction: each copy of a
 document gets new ids (``<id>~<k>``) for the document and every row that belongs to it, and
-refers to the same entities, whose mention and document counts grow with the copies. Rows
+refers to the same entities, whose mention and document counts (and the per-name counts
+behind them) grow with the copies. Rows
 are the pipeline's own, so the warehouse looks like one that loaded that many articles.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from schemas import DOCUMENT_TABLES, TABLES
+from warehouse.store import create_schema
 
 
 def copy_id_columns(table: str) -> list[str]:
@@ -39,6 +41,7 @@ def grow(con: duckdb.DuckDBPyConnection, *, factor: int) -> dict[str, int]:
     if factor < 1:
         raise ValueError(f"factor must be at least 1, not {factor}")
     counts: dict[str, int] = {}
+    create_schema(con)  # the warehouse-internal tables too, counted at the size before
     con.execute("BEGIN TRANSACTION")
     try:
         if factor > 1:
@@ -55,6 +58,7 @@ def grow(con: duckdb.DuckDBPyConnection, *, factor: int) -> dict[str, int]:
                 "UPDATE entities SET n_mentions = n_mentions * ?, n_docs = n_docs * ?",
                 [factor, factor],
             )
+            con.execute("UPDATE entity_names SET n = n * ?", [factor])
         for table in DOCUMENT_TABLES:
             row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             counts[table] = int(row[0]) if row else 0
