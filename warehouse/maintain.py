@@ -11,9 +11,10 @@ more and more small files and the data path keeps every file any snapshot ever n
    snapshots into one (the snapshots keep pointing at their rows, so ``--at`` still works).
 2. ``ducklake_expire_snapshots``: snapshots older than the retention go (the last snapshot
    always stays); the files only they needed are scheduled for deletion.
-3. ``ducklake_cleanup_old_files``: files scheduled for deletion longer ago than the grace
-   period are deleted. The grace period protects a reader that started before the merge or
-   the expiry and still scans the old files.
+3. ``ducklake_cleanup_old_files``: files scheduled for deletion are deleted once all of them
+   were scheduled longer ago than the grace period (otherwise they wait for the next
+   ``maintain``). The grace period protects a reader that started before the merge or the
+   expiry and still scans the old files.
 4. ``ducklake_delete_orphaned_files``: files under the data path that no snapshot knows (the
    Parquet a killed run wrote before it could commit) are deleted. Only files older than the
    grace period, unless the caller guarantees no writer is running (``orphans_any_age``: the
@@ -100,6 +101,8 @@ class MaintenanceReport:
     rewritten: dict[str, tuple[int, int]] = field(default_factory=dict)
     expired_snapshots: list[int] = field(default_factory=list)
     deleted_files: list[str] = field(default_factory=list)
+    #: files no snapshot needs, kept because they became unneeded within the grace period
+    kept_files: int = 0
     deleted_orphans: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,7 +121,8 @@ class MaintenanceReport:
             f"rewrote {rewritten} files with deleted rows",
             f"expired {len(self.expired_snapshots)} snapshots "
             f"({self.before.snapshots} -> {self.after.snapshots})",
-            f"deleted {len(self.deleted_files)} files no snapshot needs",
+            f"deleted {len(self.deleted_files)} files no snapshot needs "
+            f"({self.kept_files} kept for the grace period)",
             f"deleted {len(self.deleted_orphans)} orphan files",
             f"data files {self.before.data_files} -> {self.after.data_files}, "
             f"{self.before.bytes:,} -> {self.after.bytes:,} bytes",
@@ -178,12 +182,9 @@ def maintain(
     for row in con.execute("CALL ducklake_merge_adjacent_files(?)", [alias]).fetchall():
         _add(report.merged, row)
     # taken after the compaction, whose snapshots count as old too
-    expire_before = (now or datetime.now(UTC)) - retention
-    expired = con.execute(
-        "CALL ducklake_expire_snapshots(?, older_than => ?::TIMESTAMPTZ)", [alias, expire_before]
-    ).fetchall()
-    report.expired_snapshots = sorted(int(r[0]) for r in expired)
-    report.deleted_files = _delete(con, "ducklake_cleanup_old_files", alias, grace, now=now)
+    current = now or datetime.now(UTC)
+    report.expired_snapshots = _expire(con, alias, current - retention)
+    report.deleted_files, report.kept_files = _cleanup(con, alias, current - grace, grace)
     report.deleted_orphans = _delete(
         con,
         "ducklake_delete_orphaned_files",
@@ -193,6 +194,53 @@ def maintain(
     )
     report.after = lake_files(con, alias)
     return report
+
+
+def _expire(con: duckdb.DuckDBPyConnection, alias: str, before: datetime) -> list[int]:
+    """Expire the snapshots taken before ``before`` (never the last); their ids.
+
+    The ids are chosen here, from the snapshots' times as instants: DuckLake's own
+    ``older_than`` compares the catalog's timestamps as text, which goes wrong when the
+    process's time zone is not UTC (SQLite catalogs store local times with an offset).
+    """
+    rows = con.execute(
+        f"SELECT snapshot_id FROM ducklake_snapshots({_quote(alias)}) "
+        "WHERE snapshot_time < ?::TIMESTAMPTZ AND snapshot_id < "
+        f"(SELECT max(snapshot_id) FROM ducklake_snapshots({_quote(alias)})) ORDER BY 1",
+        [before],
+    ).fetchall()
+    ids = [int(r[0]) for r in rows]
+    if ids:
+        con.execute("CALL ducklake_expire_snapshots(?, versions => ?)", [alias, ids])
+    return ids
+
+
+def _cleanup(
+    con: duckdb.DuckDBPyConnection, alias: str, before: datetime, grace: timedelta
+) -> tuple[list[str], int]:
+    """Delete the files scheduled for deletion before ``before``; their paths, and how many
+    scheduled files were kept because they were scheduled later.
+
+    When some scheduled files are within the grace period, none is deleted this time (the
+    next ``maintain`` deletes them): DuckLake's ``older_than`` cannot be trusted outside UTC
+    (see :func:`_expire`), and keeping a file a little longer is always safe.
+    """
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE schedule_start::TIMESTAMPTZ >= ?::TIMESTAMPTZ) "
+        f"FROM {_meta(alias)}.ducklake_files_scheduled_for_deletion",
+        [before],
+    ).fetchone()
+    scheduled, young = (int(row[0]), int(row[1])) if row else (0, 0)
+    if scheduled == 0 or (young and grace > timedelta(0)):
+        return [], scheduled
+    rows = con.execute(
+        "CALL ducklake_cleanup_old_files(?, cleanup_all => true)", [alias]
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows), 0
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _delete(

@@ -135,6 +135,7 @@ def test_merge_keeps_rows_and_history_within_retention(lake: Lake) -> None:
         assert (report.before.data_files, report.after.data_files) == (N_INSERTS, 1)
         assert report.expired_snapshots == []
         assert report.deleted_files == [] and report.deleted_orphans == []
+        assert report.kept_files == N_INSERTS
         assert _rows(con) == rows
         assert len(_live_files(con)) == 1
         # time travel still works: the first insert's snapshot holds its rows only
