@@ -54,11 +54,21 @@ class Scope:
         run_id: The run (its ``runs`` and ``rejects`` rows).
         staged: SQL relation name of the staged rows of each document table, by table.
         entities: SQL relation with the ``entity_id`` of every entity row the load rewrote.
+        lost_entities: SQL relation with the ``entity_id`` of entities that lost mentions
+            (replaced documents), whose row may be gone while other rows refer to it;
+            ``None`` when the load replaced nothing.
+
+    The run's rows of a document table are exactly the staged rows (a document's rows come
+    and go together, and ``documents`` is checked over the whole table), and every row id
+    hashes its document's id, so a key of another document cannot collide with a staged
+    key: keys are checked among the staged rows, references into ``documents`` and
+    ``events`` against the staged parents, and no check reads a whole large table.
     """
 
     run_id: str
     staged: dict[str, str]
     entities: str
+    lost_entities: str | None = None
 
 
 def _pk_check(table: str, scope: Scope | None) -> Check:
@@ -66,9 +76,15 @@ def _pk_check(table: str, scope: Scope | None) -> Check:
     key = ", ".join(f"t.{c}" for c in key_cols)
     where = ""
     if scope is not None:
-        if table in scope.staged:
+        if table == "documents":
             on = " AND ".join(f"t.{c} = s.{c}" for c in key_cols)
             where = f" SEMI JOIN {scope.staged[table]} AS s ON {on}"
+        elif table in scope.staged:
+            return Check(
+                f"{table}.primary_key_unique",
+                f"SELECT {key}, count(*) AS n FROM {scope.staged[table]} AS t "
+                "GROUP BY ALL HAVING count(*) > 1",
+            )
         elif table == "entities":
             where = f" WHERE t.entity_id IN (SELECT entity_id FROM {scope.entities})"
         else:
@@ -114,19 +130,20 @@ def build_checks(*, scope: Scope | None = None) -> list[Check]:
                     )
                 )
     for child, col, parent, pcol in FOREIGN_KEYS:
-        rows = child
+        rows, parents = child, parent
         if scope is not None:
             rows = f"(SELECT {col} FROM {scope.staged[child]}"
-            if parent == "entities":
+            if parent == "entities" and scope.lost_entities:
                 rows += (
                     f" UNION ALL SELECT {col} FROM {child} "
-                    f"WHERE {col} IN (SELECT entity_id FROM {scope.entities})"
+                    f"WHERE {col} IN (SELECT entity_id FROM {scope.lost_entities})"
                 )
             rows += ")"
+            parents = scope.staged.get(parent, parent)
         checks.append(
             Check(
                 f"{child}.{col}.references_{parent}",
-                f"SELECT c.{col} FROM {rows} AS c ANTI JOIN {parent} AS p "
+                f"SELECT c.{col} FROM {rows} AS c ANTI JOIN {parents} AS p "
                 f"ON c.{col} = p.{pcol} WHERE c.{col} IS NOT NULL",
             )
         )

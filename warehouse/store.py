@@ -358,6 +358,7 @@ class Warehouse:
                     run_id=run.run_id,
                     staged={t: f"stg_{t}" for t in DOCUMENT_TABLES},
                     entities="touched_entities",
+                    lost_entities="recomputed_entities" if rows["replaced_documents"] else None,
                 )
                 _write_ledger(con, record, rejects)
                 contract_check(con)

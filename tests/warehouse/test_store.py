@@ -359,3 +359,14 @@ def test_entities_follow_each_load_without_a_rebuild(tmp_path: Path) -> None:
     _load(wh, "r4", [c2], [])
     # one mention per name left: the tie goes to the name that sorts last
     assert wh.query(query)[1] == [("Kim Jong Un", ["Kim", "Kim Jong Un"], 2, 2)]
+
+
+def test_a_key_twice_in_a_run_fails_its_check(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "wh")
+    doc = _doc("Kim Jong Un met Donald Trump.", source_id="a")
+    mention = _mention(doc, "Kim Jong Un", "PERSON|kim jong un")
+    with pytest.raises(DataCheckError, match=r"entity_mentions\.primary_key_unique"):
+        _load(wh, "r1", [doc], [mention, mention])
+    # nothing was committed: the catalog holds no table yet
+    with wh.reader() as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
