@@ -33,6 +33,9 @@ from warehouse.lake import catalog_exists, check_query, connect_reader, connect_
 from warehouse.layout import CATALOG_ALIAS, S3Options, WarehouseLayout
 from warehouse.staging import ARTICLES_DIR, Staging, write_parquet
 
+#: Attempts of a load that loses a commit race to another writer (shared catalog).
+LOAD_ATTEMPTS = 5
+
 
 class UnknownRunError(WarehouseError):
     """``--at`` named a run the ledger does not hold as committed."""
@@ -323,6 +326,25 @@ class Warehouse:
         return removed
 
     def load(
+        self,
+        *,
+        run: RunRecord,
+        rejects: Sequence[RejectRecord],
+        fault: str | None = None,
+    ) -> LoadResult:
+        """:meth:`_load_once`, again when another writer of a shared (PostgreSQL) catalog
+        committed a conflicting change first: the failed attempt committed nothing and the
+        staged rows are still there, so the load starts over on the new snapshot."""
+        for attempt in range(LOAD_ATTEMPTS):
+            try:
+                return self._load_once(run=run, rejects=rejects, fault=fault)
+            except duckdb.TransactionException as err:
+                if "conflict" not in str(err).lower() or attempt == LOAD_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _load_once(
         self,
         *,
         run: RunRecord,
