@@ -416,7 +416,20 @@ class Warehouse:
         )
 
     def store_report(self, run_id: str, report: str, *, snapshot_id: int | None = None) -> None:
-        """Put the run's final report (rendered after its load) on its ledger row."""
+        """Put the run's final report (rendered after its load) on its ledger row (again
+        when another writer of a shared catalog committed a conflicting change first)."""
+        for attempt in range(LOAD_ATTEMPTS):
+            try:
+                self._store_report_once(run_id, report, snapshot_id=snapshot_id)
+                return
+            except duckdb.TransactionException as err:
+                if "conflict" not in str(err).lower() or attempt == LOAD_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+    def _store_report_once(
+        self, run_id: str, report: str, *, snapshot_id: int | None = None
+    ) -> None:
         con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
