@@ -285,6 +285,77 @@ def migrate(warehouse: Path | None, catalog: str | None, data_path: str | None) 
     click.echo(report.describe())
 
 
+def _duration(_ctx: Any, _param: Any, value: str) -> Any:
+    from warehouse.maintain import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
+
+
+@main.command()
+@_warehouse_options
+@click.option(
+    "--retention",
+    default="7d",
+    show_default=True,
+    callback=_duration,
+    help="Expire snapshots older than this (7d, 12h, 30m; 0 keeps only the last): "
+    "`sql --at` of runs before it no longer works.",
+)
+@click.option(
+    "--grace",
+    default="1h",
+    show_default=True,
+    callback=_duration,
+    help="Delete unneeded files only once they have been unneeded this long, so running "
+    "queries keep their files.",
+)
+@click.option(
+    "--rewrite-threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.25,
+    show_default=True,
+    help="Rewrite data files with at least this share of rows deleted (replaced documents).",
+)
+@click.option("--wait", "lock_wait", type=float, help="Seconds to wait for a run's lock.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def maintain(
+    warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
+    retention: Any,
+    grace: Any,
+    rewrite_threshold: float,
+    lock_wait: float | None,
+    as_json: bool,
+) -> None:
+    """Merge small files, expire snapshots past the retention, delete files no snapshot needs
+    (and what killed runs left), and report what was done."""
+    import duckdb
+
+    from warehouse.errors import WarehouseError
+    from warehouse.maintain import maintain_warehouse
+
+    settings = _settings(warehouse, catalog=catalog, data_path=data_path, lock_wait=lock_wait)
+    try:
+        report = maintain_warehouse(
+            settings.open_warehouse(),
+            retention=retention,
+            grace=grace,
+            rewrite_threshold=rewrite_threshold,
+            lock_wait=settings.lock_wait,
+        )
+    except (duckdb.Error, WarehouseError, OSError) as err:
+        raise CliError(" ".join(str(err).split())) from err
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), default=str, indent=2))
+        return
+    for line in report.lines():
+        click.echo(line)
+
+
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     if fmt == "json":
         click.echo(

@@ -63,9 +63,24 @@ def _prepare_sqlite_catalog(path: Path) -> None:
 
 
 def catalog_exists(layout: WarehouseLayout) -> bool:
-    """Whether the catalog exists (for PostgreSQL: assumed, ATTACH says otherwise)."""
+    """Whether the catalog exists: the SQLite file, or for PostgreSQL a DuckLake holding the
+    warehouse's tables (a new, empty database is no warehouse yet)."""
     sqlite_path = layout.sqlite_catalog
-    return layout.is_postgres or (sqlite_path is not None and sqlite_path.exists())
+    if sqlite_path is not None:
+        return sqlite_path.exists()
+    try:
+        con = connect_reader(layout)
+    except duckdb.Error:
+        return False
+    try:
+        row = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
+            "AND table_name = 'documents'",
+            [CATALOG_ALIAS],
+        ).fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
 
 
 def connect_writer(layout: WarehouseLayout) -> duckdb.DuckDBPyConnection:

@@ -34,6 +34,9 @@ from warehouse.layout import CATALOG_ALIAS, S3Options, WarehouseLayout
 from warehouse.staging import ARTICLES_DIR, Staging, write_parquet
 from warehouse.stories import assign_stories
 
+#: Attempts of a load that loses a commit race to another writer (shared catalog).
+LOAD_ATTEMPTS = 5
+
 
 class UnknownRunError(WarehouseError):
     """``--at`` named a run the ledger does not hold as committed."""
@@ -337,6 +340,25 @@ class Warehouse:
         rejects: Sequence[RejectRecord],
         fault: str | None = None,
     ) -> LoadResult:
+        """:meth:`_load_once`, again when another writer of a shared (PostgreSQL) catalog
+        committed a conflicting change first: the failed attempt committed nothing and the
+        staged rows are still there, so the load starts over on the new snapshot."""
+        for attempt in range(LOAD_ATTEMPTS):
+            try:
+                return self._load_once(run=run, rejects=rejects, fault=fault)
+            except duckdb.TransactionException as err:
+                if "conflict" not in str(err).lower() or attempt == LOAD_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _load_once(
+        self,
+        *,
+        run: RunRecord,
+        rejects: Sequence[RejectRecord],
+        fault: str | None = None,
+    ) -> LoadResult:
         """Load the staged rows of ``run`` in one DuckLake transaction, with the data checks.
 
         The documents that staged articles replace (their ``replaces`` label, for articles
@@ -403,7 +425,20 @@ class Warehouse:
         )
 
     def store_report(self, run_id: str, report: str, *, snapshot_id: int | None = None) -> None:
-        """Put the run's final report (rendered after its load) on its ledger row."""
+        """Put the run's final report (rendered after its load) on its ledger row (again
+        when another writer of a shared catalog committed a conflicting change first)."""
+        for attempt in range(LOAD_ATTEMPTS):
+            try:
+                self._store_report_once(run_id, report, snapshot_id=snapshot_id)
+                return
+            except duckdb.TransactionException as err:
+                if "conflict" not in str(err).lower() or attempt == LOAD_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+    def _store_report_once(
+        self, run_id: str, report: str, *, snapshot_id: int | None = None
+    ) -> None:
         con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
