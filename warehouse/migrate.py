@@ -96,7 +96,9 @@ def read_legacy_database(path: Path) -> dict[str, pa.Table] | None:
             return None
         raise
     try:
-        return {table: _read_table(con, table, table) for table in TABLES}
+        present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        # tables the contract gained since (e.g. the stories index) start empty
+        return {table: _read_table(con, table, table) for table in TABLES if table in present}
     finally:
         con.close()
 
@@ -237,7 +239,9 @@ def migrate_legacy(wh: Warehouse) -> MigrationReport:
         con.execute("BEGIN TRANSACTION")
         create_schema(con)
         for table in TABLES:
-            if table == "entities":
+            if table == "entities" or table not in tables:
+                # entities are rebuilt below; tables newer than the old layout start empty,
+                # and the next load gives the migrated documents their stories
                 continue
             con.register(f"old_{table}", tables[table])
             con.execute(f"DELETE FROM {table}")
