@@ -14,11 +14,12 @@ reason to reject the article.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -27,13 +28,15 @@ from transforms.decode import DecodedText, DecodeError, decode_bytes, normalize_
 from transforms.errors import InputError
 from transforms.html import extract_html
 from transforms.ids import doc_id_for
-from transforms.types import Article, Reject
+from transforms.types import Article, Note, Reject
 
 __all__ = [
     "IngestError",
     "article_from_bytes",
     "article_from_html",
     "article_from_record",
+    "check_published_at",
+    "failed_reject",
     "iter_csv",
     "iter_jsonl",
     "make_article",
@@ -70,6 +73,10 @@ _STRPTIME_FORMATS = (
 _RFC2822 = re.compile(r"^([A-Za-z]{3},? )?\d{1,2} [A-Za-z]{3} \d{2,4}")
 #: Languages dateparser tries (all of them is seconds per unreadable date).
 _DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+#: Longest cleaned article text analysed (characters): spaCy's ``nlp.max_length``
+#: default. Longer texts are rejected ``too_long`` before the NLP stage; a raw text longer
+#: than twice this is rejected before cleaning (furniture never halves a text).
+MAX_CHARS = 1_000_000
 #: Unix timestamps accepted between 1970 and 2100 (seconds; milliseconds when larger).
 _EPOCH_MAX_S = 4_102_444_800
 
@@ -168,6 +175,42 @@ def _dateparser(raw: str) -> datetime | None:
     return _to_naive_utc(parsed) if parsed is not None else None
 
 
+#: Publication dates before this are not news dates (year 1 and the like come from broken
+#: page metadata).
+EARLIEST_DATE = datetime(1800, 1, 1)
+#: How far after the run's clock a publication date may lie (time zones, embargoes).
+FUTURE_SLACK = timedelta(days=1)
+
+
+def check_published_at(
+    article: Article, *, now: datetime, fallback: datetime | None = None
+) -> Article:
+    """Drop an implausible publication date (before 1800, or more than a day after
+    ``now``) from ``article``, noting it; ``fallback`` (the run's default date) takes its
+    place.
+
+    Args:
+        article: An article.
+        now: The run's clock (naive UTC), passed in so the same input gives the same rows.
+        fallback: Date for inputs without a usable one of their own.
+    """
+    date = article.published_at
+    if date is None or EARLIEST_DATE <= date <= now + FUTURE_SLACK:
+        return article
+    when = "before 1800" if date < EARLIEST_DATE else "more than a day in the future"
+    note = Note(
+        "ingest",
+        "implausible_date",
+        f"{article.source_uri}: publication date {date.isoformat()} is {when}; dropped.",
+    )
+    return dataclasses.replace(
+        article,
+        published_at=fallback,
+        metadata={**article.metadata, "dropped_date": date.isoformat()},
+        notes=(*article.notes, note),
+    )
+
+
 # --- articles -------------------------------------------------------------------------------
 
 
@@ -199,7 +242,11 @@ def make_article(
     """
     if not text.strip():
         raise IngestError("empty", f"{source_uri}: the article text is empty.")
+    if len(text) > 2 * MAX_CHARS:
+        raise _too_long(source_uri, len(text))
     result = clean_text(text, title=title)
+    if len(result.text) > MAX_CHARS:
+        raise _too_long(source_uri, len(result.text))
     if not result.text.strip():
         raise IngestError(
             "no_text",
@@ -217,6 +264,14 @@ def make_article(
         published_at=_to_naive_utc(published_at) if published_at is not None else None,
         text=result.text,
         metadata=meta,
+    )
+
+
+def _too_long(source_uri: str, n_chars: int) -> IngestError:
+    return IngestError(
+        "too_long",
+        f"{source_uri}: the text is {n_chars:,} characters, over the {MAX_CHARS:,}-character "
+        "limit of the NLP stage; split it into articles.",
     )
 
 
@@ -376,7 +431,8 @@ def article_from_record(
 
     Raises:
         IngestError: ``no_text`` when the record has no text field or it is not a string,
-            ``empty`` or ``no_text`` from cleaning.
+            ``empty`` or ``no_text`` from cleaning, ``malformed`` when a field is nested
+            too deeply to store.
     """
     used: set[str] = set()
     values: dict[str, Any] = {}
@@ -396,6 +452,12 @@ def article_from_record(
             "malformed", f"{source_uri}: the text field is a {type(text).__name__}, not a string."
         )
     metadata = {str(k): v for k, v in record.items() if k not in used and v not in (None, "")}
+    try:
+        json.dumps(metadata, default=str)  # stored as JSON: it must serialise
+    except (RecursionError, ValueError) as exc:
+        raise IngestError(
+            "malformed", f"{source_uri}: a field cannot be stored ({type(exc).__name__})."
+        ) from exc
     if "url" in values:
         metadata["url"] = str(values["url"])
     date = parse_date(values.get("date"))
@@ -445,6 +507,8 @@ def iter_jsonl(
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise IngestError("malformed", f"{uri}: not valid JSON ({exc.msg}).") from exc
+            except RecursionError as exc:
+                raise IngestError("malformed", f"{uri}: JSON nested too deeply.") from exc
             if not isinstance(record, dict):
                 raise IngestError(
                     "malformed", f"{uri}: a JSON {type(record).__name__}, not an object."
@@ -454,6 +518,18 @@ def iter_jsonl(
             )
         except IngestError as exc:
             yield exc.to_reject(uri)
+        except Exception as exc:  # one record that breaks a reader costs only itself
+            yield failed_reject(uri, exc)
+
+
+def failed_reject(source_uri: str, exc: BaseException) -> Reject:
+    """The ``ingest_failed`` reject of an input that raised something unexpected."""
+    text = " ".join(str(exc).split())[:300]
+    return Reject(
+        source_uri,
+        "ingest_failed",
+        f"{source_uri}: cannot be read ({type(exc).__name__}{': ' + text if text else ''}).",
+    )
 
 
 def _text_lines(lines: Iterable[bytes | str], source: str) -> Iterator[str]:
@@ -518,6 +594,9 @@ def iter_csv(
         except csv.Error as exc:
             yield Reject(uri, "malformed", f"{uri}: unreadable CSV row ({exc}).")
             continue
+        except Exception as exc:  # the stream itself broke: the rest cannot be read
+            yield failed_reject(uri, exc)
+            return
         if None in row:
             yield Reject(
                 uri,
@@ -533,3 +612,5 @@ def iter_csv(
             )
         except IngestError as exc:
             yield exc.to_reject(uri)
+        except Exception as exc:  # one row that breaks a reader costs only itself
+            yield failed_reject(uri, exc)
