@@ -92,11 +92,10 @@ def test_wide_encoded_jsonl_and_csv_read_like_utf8(tmp_path: Path, encoding: str
     assert len(results["a.jsonl"]) == len(results["b.csv"]) == 2
 
 
-@pytest.mark.parametrize(
-    "char",
-    ["\u200e", "\u200f", "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"]
-    + ["\u2066", "\u2067", "\u2068", "\u2069"],
-)
+BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("char", list(BIDI))
 def test_bidi_controls_are_stripped(char: str) -> None:
     assert normalize_text(f"Le{char}ft and ri{char}ght") == "Left and right"
 
