@@ -97,6 +97,9 @@ def _articles_table(articles: Sequence[Article]) -> pa.Table:
                 json.dumps(a.metadata, sort_keys=True, default=str) if a.metadata else None
                 for a in articles
             ],
+            "notes": [
+                json.dumps([list(n) for n in a.notes]) if a.notes else None for a in articles
+            ],
         },
         schema=ARTICLES,
     )

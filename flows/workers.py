@@ -29,7 +29,7 @@ from spacy.language import Language
 from schemas.convert import records_to_table
 from transforms.nlp import build_pipeline
 from transforms.pipeline import analyze
-from transforms.types import Article
+from transforms.types import Article, Note
 from warehouse.store import write_parquet
 
 
@@ -71,6 +71,7 @@ def read_articles(path: Path) -> list[Article]:
                 published_at=row["published_at"],
                 text=row["text"],
                 metadata=json.loads(row["metadata"]) if row["metadata"] else {},
+                notes=tuple(Note(*n) for n in json.loads(row.get("notes") or "[]")),
             )
         )
     return out

@@ -14,5 +14,7 @@ ARTICLES = pa.schema(
         pa.field("published_at", pa.timestamp("us")),
         pa.field("text", pa.string(), nullable=False),
         pa.field("metadata", pa.string()),
+        # JSON list of [stage, code, detail]: what ingest dropped (transforms.types.Note)
+        pa.field("notes", pa.string()),
     ]
 )

@@ -227,6 +227,33 @@ REJECTS = _table(
     primary_key=("run_id", "source_uri"),
 )
 
+WARNINGS = _table(
+    [
+        _f("warning_id", _ID, "Warning id.", nullable=False),
+        _f("doc_id", _ID, "Document that was kept without what is noted here.", nullable=False),
+        _f(
+            "stage",
+            pa.string(),
+            "Where it happened: ingest, or the extractor (entities, quotes, events, "
+            "time_expressions).",
+            nullable=False,
+        ),
+        _f(
+            "code",
+            pa.string(),
+            "implausible_date (publication date dropped) or extractor_failed (that "
+            "extractor's rows for the document are missing).",
+            nullable=False,
+        ),
+        _f("detail", pa.string(), "What was dropped and why."),
+    ],
+    description=(
+        "What was dropped from a document that was kept: an extractor that failed on it "
+        "(only that extractor's rows are missing) or an implausible publication date."
+    ),
+    primary_key=("warning_id",),
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "entities": ENTITIES,
@@ -237,6 +264,7 @@ TABLES: dict[str, pa.Schema] = {
     "time_expressions": TIME_EXPRESSIONS,
     "runs": RUNS,
     "rejects": REJECTS,
+    "warnings": WARNINGS,
 }
 
 #: Tables whose rows belong to one document and are replaced with it.
@@ -247,6 +275,7 @@ DOCUMENT_TABLES: tuple[str, ...] = (
     "events",
     "event_participants",
     "time_expressions",
+    "warnings",
 )
 
 
