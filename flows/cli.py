@@ -87,6 +87,7 @@ def run(
         task_runner="dask" if dask_address else None,
         dask_address=None if dask_address in (None, "local") else dask_address,
     )
+    from flows.lifecycle import install_signal_handlers
     from flows.runner import run_flow
     from warehouse.errors import WarehouseError
     from warehouse.layout import WarehouseLayout
@@ -98,6 +99,8 @@ def run(
         # taken inside the flow stays the real guard.
         with writer_lock(WarehouseLayout(settings.warehouse).lock, timeout=settings.lock_wait):
             pass
+        # SIGINT/SIGTERM stop the whole process tree and record the run as interrupted
+        install_signal_handlers()
         with _progress_bars(enabled=not as_json):
             summary = run_flow(
                 list(sources), settings=settings, published_at=_parse_date(published_at)

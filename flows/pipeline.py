@@ -25,7 +25,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import wait
 
 from flows import progress
-from flows.fetch import FeedState
+from flows.fetch import FeedState, FetchSettings
+from flows.lifecycle import tracked_run
 from flows.report import render_report
 from flows.settings import Settings
 from flows.sources import iter_inputs
@@ -151,6 +152,7 @@ def ingest_sources(
         max_bytes=settings.max_bytes,
         published_at=published_at,
         feed_state=feed_state,
+        fetch_settings=FetchSettings(deadline=settings.fetch_deadline),
     ):
         if isinstance(item, Reject):
             outcome.rejects.append(
@@ -283,7 +285,17 @@ def presslake_run(
     timings: dict[str, float] = {}
     config_path = settings.pipeline_config
     pipeline = pipeline_version(settings.model, config_path=config_path)
-    with writer_lock(wh.layout.lock, timeout=settings.lock_wait):
+    with (
+        writer_lock(wh.layout.lock, timeout=settings.lock_wait),
+        tracked_run(
+            wh,
+            run_id=run_id,
+            started_at=started_at,
+            sources=list(sources),
+            pipeline_version=pipeline,
+            model=settings.model,
+        ) as tracker,
+    ):
         wh.cleanup_leftovers()
         staging = wh.layout.staging(run_id)
         staging.mkdir(parents=True, exist_ok=True)
@@ -412,7 +424,7 @@ def presslake_run(
             summary.status = "failed"
             failure_report = render_report(summary, error=str(err))
             run_row["report"] = failure_report
-            wh.record_failure(run_row)
+            tracker.record_failure(run_row, error=" ".join(str(err).split()))
             _publish(summary, failure_report)
             raise
         timings["load"] = time.perf_counter() - t0

@@ -30,6 +30,7 @@ from schemas.convert import records_to_table
 from transforms.nlp import build_pipeline
 from transforms.pipeline import analyze
 from transforms.types import Article, Note
+from warehouse.faults import pause_at
 from warehouse.store import write_parquet
 
 
@@ -80,6 +81,7 @@ def read_articles(path: Path) -> list[Article]:
 def run_job(job: AnalyzeJob) -> tuple[dict[str, int], list[dict[str, str]]]:
     """Analyse one part; return rows written per table (and ``words``) and the rejects."""
     nlp = pipeline_for(job.model, job.fast_ops, job.config_path)
+    pause_at("nlp")  # test hook: waits here when PRESSLAKE_FAULT_PAUSE names it
     articles = read_articles(Path(job.articles_path))
     rows = analyze(
         nlp,
@@ -95,6 +97,8 @@ def run_job(job: AnalyzeJob) -> tuple[dict[str, int], list[dict[str, str]]]:
         counts[table] = len(records)
         if records:
             write_parquet(records_to_table(table, records), staging / table / f"{job.part}.parquet")
+    if job.part != "part-00000":
+        pause_at("parquet")  # test hook: a second part's tables are staged
     counts["words"] = sum(r.n_words for r in rows.rows["documents"])
     rejects = [
         {"source_uri": f.source_uri, "reason": f.reason, "detail": f.detail} for f in rows.failures

@@ -7,6 +7,7 @@ DIR/lake/<table>/run=<run_id>/  Parquet (zstd) of every committed run
 DIR/staging/<run_id>/<table>/   Parquet of the run in progress
 DIR/state/                      source state (feed ETags, seen items)
 DIR/.writer.lock                the writer lock
+DIR/.run.pid                    pid and process group of the run in progress
 ```
 """
 
@@ -53,6 +54,11 @@ class WarehouseLayout:
     def lock(self) -> Path:
         """Writer lock file."""
         return self.root / ".writer.lock"
+
+    @property
+    def run_pid(self) -> Path:
+        """Pid file of the run in progress (left behind only by a killed run)."""
+        return self.root / ".run.pid"
 
     def staging(self, run_id: str) -> Path:
         """Staging folder of one run."""

@@ -27,6 +27,7 @@ from schemas.convert import rows_to_table
 from warehouse.checks import build_checks, run_checks, run_named_checks
 from warehouse.ddl import all_ddl, duckdb_type
 from warehouse.errors import WarehouseNotFoundError
+from warehouse.faults import pause_at
 from warehouse.layout import WarehouseLayout
 
 PARQUET_COMPRESSION = "zstd"
@@ -235,6 +236,7 @@ class Warehouse:
             _store_report(con, run_id, report, passed, started)
             if fault == "before_commit":
                 raise RuntimeError("fault injected before commit")
+            pause_at("merge")  # test hook: waits here when PRESSLAKE_FAULT_PAUSE names it
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         except BaseException:
@@ -328,13 +330,21 @@ class Warehouse:
         shutil.rmtree(staged, ignore_errors=True)
 
     def record_failure(self, run_row: dict[str, Any]) -> None:
-        """Record a failed run in the ledger (a short write of the ledger row alone)."""
-        if not self.exists():
-            return
+        """Record a failed (or ``interrupted``) run in the ledger: a short write of the
+        ledger row alone, creating the warehouse file when the run failed before its first
+        load. A run the ledger already shows as completed is left as it is."""
+        status = run_row.get("status")
+        status = status if status in ("failed", "interrupted") else "failed"
+        self.layout.root.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(self.layout.db))
         try:
             create_schema(con)
-            con.register("run_row", rows_to_table("runs", [dict(run_row, status="failed")]))
+            done = con.execute(
+                "SELECT 1 FROM runs WHERE run_id = ? AND status = 'completed'", [run_row["run_id"]]
+            ).fetchone()
+            if done:
+                return
+            con.register("run_row", rows_to_table("runs", [dict(run_row, status=status)]))
             con.execute("DELETE FROM runs WHERE run_id = ?", [run_row["run_id"]])
             con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
         finally:
