@@ -26,7 +26,7 @@ from schemas import DOCUMENT_TABLES, TABLES
 from schemas.convert import rows_to_table
 from warehouse.checks import build_checks, run_checks, run_named_checks
 from warehouse.ddl import all_ddl, duckdb_type
-from warehouse.errors import WarehouseNotFoundError
+from warehouse.errors import WarehouseNotFoundError, WarehouseUnusableError
 from warehouse.faults import pause_at
 from warehouse.layout import WarehouseLayout
 
@@ -125,6 +125,55 @@ class Warehouse:
             yield con
         finally:
             con.close()
+
+    def check_usable(self, *, write: bool) -> None:
+        """Fail with one clear line, before a run starts, when the warehouse cannot be used:
+        the path is a file, the directory (or the committed file) is not writable, or the
+        committed file is not a readable warehouse.
+
+        Raises:
+            WarehouseUnusableError: naming the path, the problem and what to do.
+        """
+        root = self.layout.root
+        if root.exists() and not root.is_dir():
+            raise WarehouseUnusableError(
+                f"--warehouse {root} is a file; give a directory (it is created if missing)"
+            )
+        if write:
+            self._check_writable()
+        if self.exists():
+            self._check_readable()
+
+    def _check_writable(self) -> None:
+        root = self.layout.root
+        probe = root / f".write-probe-{os.getpid()}"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+            if self.exists():
+                with self.layout.db.open("ab"):
+                    pass
+        except OSError as err:
+            probe.unlink(missing_ok=True)
+            what = self.layout.db if self.exists() and root.is_dir() else root
+            raise WarehouseUnusableError(
+                f"warehouse {what} is not writable ({err.strerror or err}); fix its "
+                "permissions or attributes (read-only mount, chattr +i) or choose another "
+                "--warehouse"
+            ) from err
+
+    def _check_readable(self) -> None:
+        try:
+            with self.reader(retry_seconds=2.0) as con:
+                con.execute("SELECT count(*) FROM runs").fetchone()
+        except duckdb.Error as err:
+            detail = " ".join(str(err).split())[:200]
+            raise WarehouseUnusableError(
+                f"warehouse file {self.layout.db} is corrupted or not a presslake warehouse "
+                f"({detail}); rebuild it from the Parquet lake in {self.layout.lake} with "
+                f"`presslake rebuild --warehouse {self.layout.root}`"
+            ) from err
 
     def known_documents(self) -> KnownDocuments:
         """doc_id -> pipeline_version and source_id -> doc_id of the committed warehouse."""
@@ -328,6 +377,71 @@ class Warehouse:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(table_dir, target)
         shutil.rmtree(staged, ignore_errors=True)
+
+    def rebuild_from_lake(self) -> dict[str, int]:
+        """Rebuild the committed file from the Parquet lake (after it was lost or corrupted).
+
+        Every committed run's Parquet is in ``lake/<table>/run=<run_id>/``: a document's
+        rows are those of the latest run that loaded it, and a document whose source got a
+        newer text in a later run is left out, as the loads did. The entity dimension is
+        rebuilt from the mentions. The run ledger and the rejects are not in the lake: the
+        rebuilt warehouse starts with an empty ``runs`` and ``rejects``. A file that was
+        there is kept beside as ``presslake.duckdb.corrupt``.
+
+        Returns:
+            Rows per document table.
+        """
+        lake = self.layout.lake
+        if not (lake / "documents").is_dir():
+            raise WarehouseNotFoundError(f"no Parquet lake at {lake}: nothing to rebuild from")
+        tmp = self.layout.next_db
+        tmp.unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp))
+        counts: dict[str, int] = {}
+        try:
+            create_schema(con)
+            for table in DOCUMENT_TABLES:
+                files = sorted((lake / table).glob("run=*/*.parquet"))
+                if files:
+                    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+                    source = (
+                        f"read_parquet([{paths}], hive_partitioning = true, union_by_name = true)"
+                    )
+                else:
+                    source = f"(SELECT *, NULL::VARCHAR AS run FROM {table} LIMIT 0)"
+                con.execute(f"CREATE TEMP VIEW lake_{table} AS SELECT * FROM {source}")
+            con.execute(
+                """
+                CREATE TEMP TABLE keep AS
+                WITH latest AS (
+                    SELECT doc_id, arg_max(source_id, run) AS source_id, max(run) AS run
+                    FROM lake_documents GROUP BY doc_id
+                )
+                SELECT l.doc_id, l.run FROM latest AS l
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM latest AS n
+                    WHERE n.source_id = l.source_id AND n.doc_id <> l.doc_id AND n.run > l.run
+                )
+                """
+            )
+            for table in DOCUMENT_TABLES:
+                con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT t.* EXCLUDE (run) FROM lake_{table} "
+                    "AS t JOIN keep AS k ON t.doc_id = k.doc_id AND t.run = k.run"
+                )
+                counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+            rebuild_entities(con)
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        con.close()
+        if self.exists():
+            os.replace(self.layout.db, self.layout.root / f"{self.layout.db.name}.corrupt")
+        os.replace(tmp, self.layout.db)
+        _fsync_dir(self.layout.root)
+        return counts
 
     def record_failure(self, run_row: dict[str, Any]) -> None:
         """Record a failed (or ``interrupted``) run in the ledger: a short write of the
