@@ -156,6 +156,12 @@ def run(
         raise CliError(str(err)) from err
     except OSError as err:
         raise CliError(f"warehouse {settings.warehouse}: {err.strerror or err}") from err
+    except Exception as err:  # the run is in the ledger; the user gets one line
+        detail = " ".join(str(err).split())[:300]
+        raise CliError(
+            f"run failed ({type(err).__name__}: {detail}); the committed warehouse is "
+            "unchanged and the run is recorded as failed (presslake status)"
+        ) from err
     if as_json:
         click.echo(json.dumps(summary, default=str, indent=2))
         return
