@@ -313,8 +313,14 @@ def _looks_like_headline(paragraph: str, following: list[str]) -> bool:
     return bool(body) and len(body[0]) > len(paragraph)
 
 
+#: Cleaning passes at most: a removal can make a rule apply that did not before (short lines
+#: repeated around a removed one become back to back), so cleaning runs again on its own
+#: output until nothing changes; in practice the second pass changes nothing.
+_MAX_PASSES = 8
+
+
 def clean_text(text: str, *, title: str | None = None) -> CleanResult:
-    """Clean pasted or wire article text.
+    """Clean pasted or wire article text; cleaning the result again changes nothing.
 
     Args:
         text: Decoded article text (furniture, hard wraps and all).
@@ -325,6 +331,17 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
         The cleaned text (paragraphs separated by ``"\\n\\n"``), the title and what was
         removed. An input with no article text gives an empty ``text``.
     """
+    result = _clean_once(text, title=title)
+    for _ in range(_MAX_PASSES):
+        again = _clean_once(result.text, title=result.title)
+        if again.text == result.text and again.title == result.title:
+            break
+        result = CleanResult(again.text, again.title, [*result.removed, *again.removed])
+    return result
+
+
+def _clean_once(text: str, *, title: str | None = None) -> CleanResult:
+    """One pass of every rule (see the module docstring)."""
     text = normalize_text(text)
     removed: list[str] = []
     # 0. lone furniture lines go before hard wraps are undone, so they are never glued on.
@@ -404,8 +421,10 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
 
     # 4. headline.
     kept = [i for i in range(len(paragraphs)) if keep[i]]
-    if title is not None and title.strip():
-        title = " ".join(normalize_text(title).split())
+    if title is not None:
+        # a title of control characters or spaces only is no title
+        title = " ".join(normalize_text(title).split()) or None
+    if title is not None:
         if kept and _key(paragraphs[kept[0]]) == _key(title):
             keep[kept[0]] = False  # the headline repeated above the body: not furniture
             kept = kept[1:]
