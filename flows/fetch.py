@@ -74,7 +74,7 @@ class FetchSettings:
     """
 
     timeout: float = 10.0
-    deadline: float = 60.0
+    deadline: float = 30.0
     retries: int = 3
     backoff: float = 0.5
     max_redirects: int = 10

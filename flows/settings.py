@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(default=64, ge=1)
     task_batch_size: int = Field(default=100, ge=1)
     max_bytes: int = Field(default=5_000_000, ge=1)
-    fetch_deadline: float = Field(default=60.0, gt=0)
+    fetch_deadline: float = Field(default=30.0, gt=0)
     fast_ops: bool = True
     lock_wait: float = Field(default=30.0, ge=0)
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")
