@@ -1,8 +1,9 @@
-"""Test-only pauses at named points of a run, so fault tests reach them without timing.
+"""Test-only pauses at named points of a run, so tests reach them without timing.
 
-With ``PRESSLAKE_FAULT_PAUSE=<point>:<marker file>`` in its environment, a run that reaches
-``<point>`` writes its process id to the marker file and waits there until it is signalled
-or killed. Without the variable (every real run) :func:`pause_at` returns at once.
+With ``PRESSLAKE_FAULT_PAUSE=<point>[,<point>...]:<marker file>`` in its environment, a
+process that reaches one of the points (the first time) writes ``<point> <pid>`` to the
+marker file and waits there until the marker is deleted (or the process is signalled or
+killed). Without the variable (every real run) :func:`pause_at` returns at once.
 
 Points: ``nlp`` (an NLP worker, before its first part), ``parquet`` (an NLP worker, after
 writing the table parts of its second part), ``merge`` (the load, inside its transaction,
@@ -16,16 +17,21 @@ import time
 from pathlib import Path
 
 FAULT_PAUSE_ENV = "PRESSLAKE_FAULT_PAUSE"
+_paused: set[str] = set()
 
 
 def pause_at(point: str) -> None:
-    """Wait forever here when ``PRESSLAKE_FAULT_PAUSE`` names ``point`` (tests only)."""
+    """Wait here while the marker exists when ``PRESSLAKE_FAULT_PAUSE`` names ``point``."""
     spec = os.environ.get(FAULT_PAUSE_ENV)
     if not spec:
         return
-    name, _, marker = spec.partition(":")
-    if name != point or not marker:
+    names, _, marker = spec.partition(":")
+    if point not in names.split(",") or not marker or point in _paused:
         return
-    Path(marker).write_text(f"{os.getpid()}\n", encoding="utf-8")
-    while True:
+    _paused.add(point)
+    path = Path(marker)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"{point} {os.getpid()}\n", encoding="utf-8")
+    os.replace(tmp, path)
+    while path.exists():
         time.sleep(0.05)

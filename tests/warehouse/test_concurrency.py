@@ -31,6 +31,7 @@ from tests.flows.servers import (
     run_presslake,
     wait_until,
 )
+from warehouse.faults import FAULT_PAUSE_ENV
 from warehouse.lock import writer_lock
 from warehouse.store import Warehouse
 
@@ -149,7 +150,10 @@ def test_readers_see_the_last_committed_state_during_a_load(
     prefect_server: PrefectServer, workdir: Path
 ) -> None:
     wh = workdir / "wh"
-    env = presslake_env(prefect_server)
+    marker = workdir / "paused"
+    # the loader stops at the NLP stage, then inside the load (a test-only pause each time,
+    # released by deleting the marker): no step below depends on timing
+    env = {**presslake_env(prefect_server), FAULT_PAUSE_ENV: f"nlp,merge:{marker}"}
     before = _count(wh)
     assert before == 1
     loader = presslake(
@@ -163,17 +167,17 @@ def test_readers_see_the_last_committed_state_during_a_load(
         cwd=workdir,
         log=workdir / "loader.log",
     )
+
+    def paused_at(point: str) -> bool:
+        assert loader.poll() is None, (workdir / "loader.log").read_text(errors="replace")
+        return marker.exists() and marker.read_text().split()[:1] == [point]
+
     reads = Reads()
     stop = threading.Event()
     reader = threading.Thread(target=_poll_reader, args=(wh, stop, reads), daemon=True)
     try:
         # the loader holds the lock and is analysing: `presslake sql` answers, from the last commit
-        wait_until(
-            lambda: any((wh / "staging").glob("*/_articles/*.parquet")),
-            timeout=120,
-            what="the loader to stage articles",
-        )
-        reader.start()
+        wait_until(lambda: paused_at("nlp"), timeout=180, what="the loader to reach NLP")
         sql = run_presslake(
             "sql",
             "SELECT count(*) AS n FROM documents",
@@ -185,9 +189,15 @@ def test_readers_see_the_last_committed_state_during_a_load(
             cwd=workdir,
             timeout=60,
         )
-        assert loader.poll() is None, "the load ended before the query; nothing was shown"
+        assert loader.poll() is None, "the loader waits at the NLP stage"
         assert sql.returncode == 0, sql.stderr
         assert sql.stdout.split() == ["n", str(before)]
+        marker.unlink()
+        # the next version is built and checked, not committed: readers see the last commit
+        wait_until(lambda: paused_at("merge"), timeout=240, what="the loader to reach the merge")
+        reader.start()
+        wait_until(lambda: len(reads.during_merge) >= 5, timeout=60, what="reads during merge")
+        marker.unlink()
         loader.wait(timeout=240)
     finally:
         stop.set()
