@@ -123,6 +123,7 @@ class WarehouseLayout:
         """The per-run Parquet copies of the layout before DuckLake."""
         return self.root / "lake"
 
+    @property
     def run_pid(self) -> Path:
         """Pid file of the run in progress (left behind only by a killed run)."""
         return self.root / ".run.pid"
