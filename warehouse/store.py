@@ -254,7 +254,8 @@ class Warehouse:
                 con.execute("SELECT count(*) FROM runs").fetchone()
         except (duckdb.Error, sqlite3.Error) as err:
             detail = " ".join(str(err).split())[:200]
-            name = catalog if catalog is not None else self.layout.catalog_uri
+            # a PostgreSQL catalog is not named: its URI may hold a password
+            name = str(catalog) if catalog is not None else "(the PostgreSQL database)"
             raise WarehouseUnusableError(
                 f"warehouse catalog {name} is corrupted or not a presslake DuckLake catalog "
                 f"({detail}); the data files under {self.layout.lake} are intact: restore "
