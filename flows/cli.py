@@ -29,12 +29,23 @@ class CliError(click.ClickException):
 
 
 def _settings(warehouse: Path | None, **overrides: Any) -> Any:
+    """The run settings; an invalid value (option or ``PRESSLAKE_*``) is a one-line error."""
+    from pydantic import ValidationError
+
     from flows.settings import Settings
 
     values = {k: v for k, v in overrides.items() if v is not None}
     if warehouse is not None:
         values["warehouse"] = warehouse
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValidationError as err:
+        problem = err.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        where = "option" if name in values else f"PRESSLAKE_{name.upper()}"
+        raise CliError(
+            f"invalid setting {name} ({where}): {problem.get('input')!r}: {problem['msg']}"
+        ) from None
 
 
 def _warehouse_options(command: Any) -> Any:
@@ -58,9 +69,38 @@ def _parse_date(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError as err:
-        raise click.BadParameter(f"{value!r} is not an ISO date such as 2024-11-18") from err
+        raise CliError(f"--published-at {value!r} is not an ISO date such as 2024-11-18") from err
+    if parsed.tzinfo is not None:
+        from datetime import UTC
+
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    if not datetime(1800, 1, 1) <= parsed <= datetime(2200, 1, 1):
+        raise CliError(f"--published-at {value!r} is not a plausible publication date")
+    return parsed
+
+
+def _check_model(model: str | None) -> None:
+    """A model that is not installed is one line here, not a broken worker pool later."""
+    if model is None:
+        return
+    import spacy
+
+    if not spacy.util.is_package(model) and not Path(model).exists():
+        raise CliError(
+            f"--model {model!r}: no spaCy pipeline of that name is installed "
+            "(give an installed package name or a pipeline directory)"
+        )
+
+
+def _check_warehouse(settings: Any, *, write: bool) -> None:
+    from warehouse.errors import WarehouseError
+
+    try:
+        settings.open_warehouse().check_usable(write=write)
+    except WarehouseError as err:
+        raise CliError(str(err)) from err
 
 
 @click.group()
@@ -95,9 +135,15 @@ def run(
     as_json: bool,
 ) -> None:
     """Run the pipeline on SOURCES (files, folders, JSONL/CSV/HTML, feed or page URLs)."""
+    # every check that needs no warehouse and no Prefect comes first: a bad option creates
+    # nothing
     for source in sources:
         if "://" not in source and not Path(source).exists():
             raise CliError(f"source {source!r} does not exist")
+    if processes is not None and processes < 1:
+        raise CliError(f"--processes/-j {processes}: give at least 1 worker process")
+    default_date = _parse_date(published_at)
+    _check_model(model)
     settings = _settings(
         warehouse,
         catalog=catalog,
@@ -108,23 +154,34 @@ def run(
         task_runner="dask" if dask_address else None,
         dask_address=None if dask_address in (None, "local") else dask_address,
     )
+    from flows.lifecycle import install_signal_handlers
     from flows.runner import run_flow
     from warehouse.errors import WarehouseError
     from warehouse.layout import WarehouseLayout
     from warehouse.lock import writer_lock
 
+    _check_model(settings.model)
+    _check_warehouse(settings, write=True)
     started = time.perf_counter()
     try:
         # Fail fast, before Prefect starts, when another run holds the warehouse; the lock
         # taken inside the flow stays the real guard.
         with writer_lock(WarehouseLayout(settings.warehouse).lock, timeout=settings.lock_wait):
             pass
+        # SIGINT/SIGTERM stop the whole process tree and record the run as interrupted
+        install_signal_handlers()
         with _progress_bars(enabled=not as_json):
-            summary = run_flow(
-                list(sources), settings=settings, published_at=_parse_date(published_at)
-            )
+            summary = run_flow(list(sources), settings=settings, published_at=default_date)
     except WarehouseError as err:
         raise CliError(str(err)) from err
+    except OSError as err:
+        raise CliError(f"warehouse {settings.warehouse}: {err.strerror or err}") from err
+    except Exception as err:  # the run is in the ledger; the user gets one line
+        detail = " ".join(str(err).split())[:300]
+        raise CliError(
+            f"run failed ({type(err).__name__}: {detail}); the committed warehouse is "
+            "unchanged and the run is recorded as failed (presslake status)"
+        ) from err
     if as_json:
         click.echo(json.dumps(summary, default=str, indent=2))
         return
@@ -212,6 +269,14 @@ class _progress_bars:
     "--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table"
 )
 @click.option("--max-rows", type=int, default=200, show_default=True)
+@click.option(
+    "--timeout",
+    "timeout",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds the query may run before it is interrupted.",
+)
 def sql(
     query: str,
     warehouse: Path | None,
@@ -220,19 +285,79 @@ def sql(
     at_run: str | None,
     fmt: str,
     max_rows: int,
+    timeout: float,
 ) -> None:
     """Run QUERY read-only on the last committed snapshot of the warehouse (or, with --at, on
-    the snapshot a run committed) and print the result."""
+    the snapshot a run committed) and print the result.
+
+    Ctrl-C or --timeout interrupts the query; a result longer than --max-rows is cut and
+    the cut is said on stderr.
+    """
     import duckdb
 
     from warehouse.errors import WarehouseError
+    from warehouse.lake import check_query
 
+    if max_rows < 0:
+        raise CliError(f"--max-rows {max_rows}: give 0 or more rows")
+    if timeout <= 0:
+        raise CliError(f"--timeout {timeout:g}: give a positive number of seconds")
     settings = _settings(warehouse, catalog=catalog, data_path=data_path)
+    _check_warehouse(settings, write=False)
     try:
-        columns, rows = settings.open_warehouse().query(query, at_run=at_run, max_rows=max_rows)
+        check_query(query)
+        with settings.open_warehouse().reader(at_run=at_run) as con:
+            columns, rows, more = _interruptible_query(
+                con, query, max_rows=max_rows, timeout=timeout
+            )
     except (duckdb.Error, WarehouseError) as err:
         raise CliError(" ".join(str(err).split())) from err
     _print_rows(columns, rows, fmt)
+    if more:
+        click.echo(
+            f"(showing the first {max_rows} rows; the result has more: raise --max-rows)",
+            err=True,
+        )
+
+
+def _interruptible_query(
+    con: Any, query: str, *, max_rows: int, timeout: float
+) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """Run ``query`` in a thread; interrupt it at ``timeout`` or on Ctrl-C (one-line error).
+
+    Returns the columns, at most ``max_rows`` rows, and whether more rows were there.
+    """
+    import threading
+
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result = con.execute(query)
+            out["columns"] = [d[0] for d in result.description or []]
+            rows = result.fetchmany(max_rows + 1)
+            out["more"] = len(rows) > max_rows
+            out["rows"] = rows[:max_rows]
+        except BaseException as err:  # handed to the main thread
+            out["error"] = err
+
+    thread = threading.Thread(target=work, name="presslake-sql", daemon=True)
+    deadline = time.monotonic() + timeout
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.05)
+            if time.monotonic() > deadline:
+                con.interrupt()
+                thread.join(5)
+                raise CliError(f"the query ran longer than --timeout {timeout:g}s; interrupted")
+    except KeyboardInterrupt:
+        con.interrupt()
+        thread.join(5)
+        raise CliError("the query was interrupted (Ctrl-C)") from None
+    if "error" in out:
+        raise out["error"]
+    return out["columns"], out["rows"], out["more"]
 
 
 @main.command()
@@ -396,6 +521,7 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
     from warehouse.errors import WarehouseError
 
     settings = _settings(warehouse, catalog=catalog, data_path=data_path)
+    _check_warehouse(settings, write=False)
     wh = settings.open_warehouse()
     try:
         counts = wh.table_counts()

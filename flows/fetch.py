@@ -14,11 +14,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
 import os
+import socket
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,6 +65,8 @@ class FetchSettings:
 
     Attributes:
         timeout: Seconds for connect and for each read.
+        deadline: Seconds one URL may take in all (every attempt, backoff and byte of the
+            body included): a server that drips its answer cannot hold the run longer.
         retries: Extra attempts after the first on transient failures.
         backoff: First wait between attempts in seconds (doubled each time).
         max_redirects: Redirects followed before giving up.
@@ -70,6 +75,7 @@ class FetchSettings:
     """
 
     timeout: float = 10.0
+    deadline: float = 30.0
     retries: int = 3
     backoff: float = 0.5
     max_redirects: int = 10
@@ -145,6 +151,63 @@ def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+class _Deadline:
+    """Closes the sockets of one URL's requests when its time is up.
+
+    httpx only has per-operation timeouts: a server that sends one byte every few seconds
+    never trips them. The ``trace`` extension hands over each connection's network stream
+    as soon as it is open; at the deadline a timer shuts those sockets down, so whatever
+    read is blocked (headers or body) fails at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expires = time.monotonic() + seconds
+        self.expired = False
+        self._streams: list[Any] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return self.expires - time.monotonic()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx/httpcore ``trace`` callback: remember every network stream opened."""
+        if event.endswith((".connect_tcp.complete", ".start_tls.complete")):
+            stream = info.get("return_value")
+            if stream is not None:
+                with self._lock:
+                    self._streams.append(stream)
+                    if self.expired:
+                        _shutdown(stream)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for stream in self._streams:
+                _shutdown(stream)
+
+
+def _shutdown(stream: Any) -> None:
+    sock = stream.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+#: Errors that another attempt cannot mend: a redirect to ``file://``, ``ftp://`` or
+#: ``javascript:``, an unparsable URL, a redirect loop.
+_PERMANENT = (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects)
+
+
 def fetch(
     client: httpx.Client,
     url: str,
@@ -156,20 +219,25 @@ def fetch(
 ) -> FetchResult:
     """GET ``url`` with retries and, when validators are given, a conditional request.
 
+    Transient failures (connection errors, timeouts, HTTP 408/425/429/5xx) are retried
+    with exponential backoff; permanent ones (other 4xx, a redirect to a scheme other than
+    http(s), an invalid URL, too many redirects) fail at once. The whole fetch, retries
+    included, ends at ``settings.deadline``.
+
     Args:
         client: From :func:`make_client` (follows redirects).
         url: http(s) URL.
         etag: ``ETag`` seen last time (sent as ``If-None-Match``).
         last_modified: ``Last-Modified`` seen last time (sent as ``If-Modified-Since``).
-        settings: Retry count and backoff.
+        settings: Retry count, backoff and deadline.
         max_bytes: Largest body accepted.
 
     Returns:
         The response (status 200-299, or 304).
 
     Raises:
-        FetchError: ``fetch_failed`` after the retries are used up or on a 4xx status,
-            ``too_large`` for a body over ``max_bytes``.
+        FetchError: ``fetch_failed`` after the retries are used up, on a permanent error
+            or at the deadline, ``too_large`` for a body over ``max_bytes``.
     """
     settings = settings or FetchSettings()
     headers: dict[str, str] = {}
@@ -179,25 +247,58 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     attempts = settings.retries + 1
     problem = "no attempt made"
-    for attempt in range(attempts):
-        if attempt:
-            time.sleep(settings.backoff * 2 ** (attempt - 1))
-        try:
-            with client.stream("GET", url, headers=headers) as response:
-                status = response.status_code
-                if status == 304:
-                    return _result(response, b"")
-                if 200 <= status < 300:
-                    return _result(response, _read_capped(response, url, max_bytes))
-                problem = f"HTTP {status} {response.reason_phrase}".strip()
-                if status not in _RETRY_STATUS:
-                    raise FetchError("fetch_failed", f"{url}: {problem}.")
-        except httpx.TooManyRedirects as exc:
-            raise FetchError("fetch_failed", f"{url}: too many redirects ({exc}).") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        logger.info("fetch %s attempt %d/%d failed: %s", url, attempt + 1, attempts, problem)
-    raise FetchError("fetch_failed", f"{url}: {problem} after {attempts} attempt(s).")
+    tried = 0
+    with _Deadline(settings.deadline) as deadline:
+        for attempt in range(attempts):
+            if attempt:
+                pause = settings.backoff * 2 ** (attempt - 1)
+                if pause >= deadline.remaining():
+                    break
+                time.sleep(pause)
+            tried += 1
+            try:
+                with client.stream(
+                    "GET", url, headers=headers, extensions={"trace": deadline.trace}
+                ) as response:
+                    status = response.status_code
+                    if status == 304:
+                        return _result(response, b"")
+                    if 200 <= status < 300:
+                        return _result(response, _read_capped(response, url, max_bytes))
+                    problem = f"HTTP {status} {response.reason_phrase}".strip()
+                    if status not in _RETRY_STATUS:
+                        raise FetchError("fetch_failed", f"{url}: {problem}.")
+            except FetchError:
+                raise
+            except _PERMANENT as exc:
+                raise FetchError("fetch_failed", f"{url}: {_describe(exc)}.") from exc
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                if _bad_redirect(exc):
+                    raise FetchError("fetch_failed", f"{url}: {_describe(exc)}.") from exc
+                if deadline.expired:
+                    break
+                problem = _describe(exc)
+            except Exception as exc:  # anything else about this URL fails it alone
+                raise FetchError("fetch_failed", f"{url}: {_describe(exc)}.") from exc
+            if deadline.expired:
+                break
+            logger.info("fetch %s attempt %d/%d failed: %s", url, attempt + 1, attempts, problem)
+        if deadline.expired:
+            raise FetchError(
+                "fetch_failed",
+                f"{url}: no complete answer within the {settings.deadline:g}s deadline.",
+            )
+    raise FetchError("fetch_failed", f"{url}: {problem} after {tried} attempt(s).")
+
+
+def _bad_redirect(exc: Exception) -> bool:
+    """A redirect whose ``Location`` is not a URL (httpx reports it as a protocol error)."""
+    return isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc).lower()
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _result(response: httpx.Response, content: bytes) -> FetchResult:
@@ -345,6 +446,9 @@ def iter_url(
         except (DecodeError, IngestError) as exc:
             complete = False
             yield exc.to_reject(url)
+        except Exception as exc:  # a page that breaks extraction fails alone
+            complete = False
+            yield Reject(url, "ingest_failed", f"{url}: cannot be read ({_describe(exc)}).")
     if feed_state is not None and complete:
         # Only when everything was ingested: a 304 next time must not hide a failed item.
         feed_state.set_validators(url, etag=result.etag, last_modified=result.last_modified)
@@ -372,6 +476,9 @@ def _iter_feed(
     except FeedError as exc:
         yield exc.to_reject(url)
         return
+    except Exception as exc:  # XML that breaks the parser (nesting, entities): this feed only
+        yield Reject(url, "malformed", f"{url}: unreadable feed ({_describe(exc)}).")
+        return
     for index, item in enumerate(feed.items):
         key = item.key
         if key is None:
@@ -383,15 +490,19 @@ def _iter_feed(
             continue
         if feed_state is not None and feed_state.is_seen(url, key):
             continue
-        row = _feed_item_article(
-            url,
-            item,
-            key=key,
-            client=client,
-            published_at=published_at,
-            settings=settings,
-            max_bytes=max_bytes,
-        )
+        try:
+            row = _feed_item_article(
+                url,
+                item,
+                key=key,
+                client=client,
+                published_at=published_at,
+                settings=settings,
+                max_bytes=max_bytes,
+            )
+        except Exception as exc:  # one broken item costs only itself
+            uri = item.link or f"{url}#item={index + 1}"
+            row = Reject(uri, "ingest_failed", f"{uri}: cannot be read ({_describe(exc)}).")
         if isinstance(row, Article) and feed_state is not None:
             feed_state.mark_seen(url, key)
         yield row
@@ -430,6 +541,9 @@ def _feed_item_article(
         except (FetchError, DecodeError, IngestError) as exc:
             problems.append(exc.detail)
             logger.info("feed item page failed, using the feed text: %s", exc.detail)
+        except Exception as exc:  # a page that breaks extraction: use the feed's text
+            problems.append(f"{item.link}: cannot be read ({_describe(exc)}).")
+            logger.info("feed item page failed, using the feed text: %s", problems[-1])
         else:
             if item_date is not None:
                 article = dataclasses.replace(article, published_at=item_date)

@@ -25,7 +25,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import wait
 
 from flows import progress
-from flows.fetch import FeedState
+from flows.fetch import FeedState, FetchSettings
+from flows.lifecycle import tracked_run
 from flows.report import render_report
 from flows.settings import Settings
 from flows.sources import iter_inputs
@@ -174,6 +175,7 @@ def ingest_sources(
             max_bytes=settings.max_bytes,
             published_at=published_at,
             feed_state=feed_state,
+            fetch_settings=FetchSettings(deadline=settings.fetch_deadline),
         ):
             progress.report("ingest", 1)
             if isinstance(item, Reject):
@@ -300,7 +302,18 @@ def presslake_run(
     wh = settings.open_warehouse()
     pipeline = pipeline_version(settings.model, config_path=settings.pipeline_config)
     timings: dict[str, float] = {}
-    with writer_lock(wh.layout.lock, timeout=settings.lock_wait), closing(wh):
+    with (
+        writer_lock(wh.layout.lock, timeout=settings.lock_wait),
+        closing(wh),
+        tracked_run(
+            wh,
+            run_id=run_id,
+            started_at=started_at,
+            sources=list(sources),
+            pipeline_version=pipeline,
+            model=settings.model,
+        ) as tracker,
+    ):
         wh.cleanup_leftovers()
         staging = wh.staging(run_id)
         feed_state = FeedState(wh.layout.state)
@@ -346,13 +359,16 @@ def presslake_run(
             run, settings=settings, rows=rows, words=words, timings=timings, rejects=rejects
         )
         run = _with_report(run, render_report(summary))
+        tracker.run = run
         t0 = time.perf_counter()
         try:
             loaded = load_run(wh, run=run, rejects=rejects, fault=fault)
         except Exception as err:
             summary.status = "failed"
             failure_report = render_report(summary, error=str(err))
-            wh.record_failure(_with_report(run, failure_report))
+            tracker.record_failure(
+                _with_report(run, failure_report), error=" ".join(str(err).split())
+            )
             _publish(summary, failure_report)
             raise
         timings["load"] = time.perf_counter() - t0

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
         nlp_batch_size: Texts per ``nlp.pipe`` batch.
         task_batch_size: Articles per NLP task (a Parquet part file per task).
         max_bytes: Inputs larger than this are rejected.
+        fetch_deadline: Seconds one URL may take in all (retries and a slow body included).
         fast_ops: Use thinc's NumpyOps without BLIS.
         lock_wait: Seconds a run waits for another run's writer lock before stopping.
         task_runner: ``threads`` (default) or ``dask``.
@@ -61,6 +62,7 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(default=64, ge=1)
     task_batch_size: int = Field(default=100, ge=1)
     max_bytes: int = Field(default=5_000_000, ge=1)
+    fetch_deadline: float = Field(default=30.0, gt=0)
     fast_ops: bool = True
     lock_wait: float = Field(default=30.0, ge=0)
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")

@@ -21,20 +21,23 @@ feed URL            the item's guid, else its link               the item's link
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from flows.fetch import FeedState, FetchSettings, iter_url, make_client
-from transforms.text.decode import is_binary
+from transforms.text.decode import is_binary, wide_encoding
 from transforms.text.ingest import (
     IngestError,
     article_from_bytes,
     article_from_html,
+    check_published_at,
+    failed_reject,
     iter_csv,
     iter_jsonl,
 )
@@ -65,8 +68,15 @@ def iter_inputs(
     published_at: datetime | None = None,
     fetch_settings: FetchSettings | None = None,
     client: httpx.Client | None = None,
+    now: datetime | None = None,
 ) -> Iterator[Article | Reject]:
     """Stream the articles of ``sources``, in order, with a reject for each bad input.
+
+    Nothing here raises for bad input: whatever goes wrong with one input becomes its
+    reject. An implausible publication date (before 1800, or more than a day after ``now``)
+    is dropped and noted in the article's ``warnings``. A second article under a
+    ``source_id`` already seen in this run with another text is rejected ``duplicate_id``
+    (the first one wins): one id names one document.
 
     Args:
         sources: Paths of files or folders, and http(s) URLs of feeds or pages.
@@ -76,18 +86,21 @@ def iter_inputs(
         feed_state: Per-feed state for URL sources (conditional GET, items already seen);
             updated in memory, the caller saves it after a successful load.
         published_at: Publication time for inputs that carry no date of their own.
-        fetch_settings: Timeouts, retries and backoff for URLs.
+        fetch_settings: Timeouts, deadline, retries and backoff for URLs.
         client: HTTP client to use (one is made, and closed, when a URL needs it).
+        now: The run's clock for the date check (default: the current time, UTC).
 
     Yields:
         :class:`Article` or :class:`Reject`, one at a time.
     """
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    doc_by_source: dict[str, tuple[str, str]] = {}
     with contextlib.ExitStack() as stack:
         for source in sources:
             if _URL.match(source):
                 if client is None:
                     client = stack.enter_context(make_client(fetch_settings))
-                yield from iter_url(
+                items = iter_url(
                     source,
                     client=client,
                     feed_state=feed_state,
@@ -96,7 +109,35 @@ def iter_inputs(
                     max_bytes=max_bytes,
                 )
             else:
-                yield from iter_path(Path(source), max_bytes=max_bytes, published_at=published_at)
+                items = iter_path(Path(source), max_bytes=max_bytes, published_at=published_at)
+            for item in _guarded(items, source):
+                if isinstance(item, Article):
+                    item = _one_id_one_text(item, doc_by_source)
+                if isinstance(item, Article):
+                    item = check_published_at(item, now=now, fallback=published_at)
+                yield item
+
+
+def _guarded(items: Iterator[Article | Reject], source: str) -> Iterator[Article | Reject]:
+    """``items``, with an unexpected error ending only this source, as its reject."""
+    try:
+        yield from items
+    except Exception as exc:
+        yield failed_reject(source, exc)
+
+
+def _one_id_one_text(
+    article: Article, doc_by_source: dict[str, tuple[str, str]]
+) -> Article | Reject:
+    first = doc_by_source.setdefault(article.source_id, (article.doc_id, article.source_uri))
+    if first[0] == article.doc_id:
+        return article
+    return Reject(
+        article.source_uri,
+        "duplicate_id",
+        f"{article.source_uri}: id {article.source_id!r} was already given to another text "
+        f"({first[1]}); give each article its own id.",
+    )
 
 
 def iter_path(
@@ -195,6 +236,8 @@ def _iter_file(
             )
     except IngestError as exc:
         yield exc.to_reject(name)
+    except Exception as exc:  # a file that breaks a reader (deep HTML, ...) fails alone
+        yield failed_reject(name, exc)
 
 
 def _iter_records(
@@ -202,16 +245,22 @@ def _iter_records(
 ) -> Iterator[Article | Reject]:
     name = str(path)
     with path.open("rb") as handle:
-        why = is_binary(handle.read(_SNIFF))
+        head = handle.read(_SNIFF)
+        why = is_binary(head)
         if why is not None:
             yield Reject(name, "binary", f"{name}: looks like binary data ({why}), not text.")
             return
         handle.seek(0)
+        lines: Iterable[bytes] | Iterable[str] = handle
+        wide = wide_encoding(head)
+        if wide is not None:
+            # UTF-16/32 cannot be split on b"\n": read it as text, line by line
+            lines = io.TextIOWrapper(handle, encoding=wide, errors="replace", newline="")
         if suffix in JSONL_EXTENSIONS:
             yield from iter_jsonl(
-                handle, source=name, published_at=published_at, max_bytes=max_bytes
+                lines, source=name, published_at=published_at, max_bytes=max_bytes
             )
         else:
             yield from iter_csv(
-                handle, source=name, published_at=published_at, max_field_size=max_bytes
+                lines, source=name, published_at=published_at, max_field_size=max_bytes
             )

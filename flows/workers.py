@@ -29,6 +29,7 @@ from transforms.classify import Label
 from transforms.nlp.analysis import analyze
 from transforms.nlp.pipeline import build_pipeline
 from transforms.types import Reject
+from warehouse.faults import pause_at
 from warehouse.staging import Staging
 
 
@@ -75,6 +76,7 @@ class PartResult:
 def run_job(job: AnalyzeJob) -> PartResult:
     """Analyse one staged part and stage its rows."""
     nlp = pipeline_for(job.model, job.fast_ops, job.config_path)
+    pause_at("nlp")  # test hook: waits here when PRESSLAKE_FAULT_PAUSE names it
     items = Staging.read_articles(job.articles_path)
     rows = analyze(
         nlp,
@@ -89,6 +91,8 @@ def run_job(job: AnalyzeJob) -> PartResult:
     for table, records in rows.rows.items():
         counts[table] = len(records)
         staging.write_rows(table, records, part=job.part)
+    if job.part != "part-00000":
+        pause_at("parquet")  # test hook: a second part's tables are staged
     label_of = {c.article.source_uri: c.label for c in items}
     return PartResult(
         rows=counts,

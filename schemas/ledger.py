@@ -27,6 +27,7 @@ class RunRecord:
     finished_at: datetime | None = None
     report: str | None = None
     snapshot_id: int | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

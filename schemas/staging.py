@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from transforms.classify import Classified, Label
-from transforms.types import Article
+from transforms.types import Article, Note
 
 #: Cleaned articles waiting for the NLP stage, each with its label:
 #: ``staging/<run>/_articles/part-N.parquet``.
@@ -24,6 +24,8 @@ ARTICLES = pa.schema(
         pa.field("metadata", pa.string()),
         pa.field("label", pa.string(), nullable=False),
         pa.field("replaces", pa.string()),
+        # JSON list of [stage, code, detail]: what ingest dropped (transforms.types.Note)
+        pa.field("notes", pa.string()),
     ]
 )
 
@@ -42,6 +44,9 @@ def articles_to_table(items: Sequence[Classified]) -> pa.Table:
             "metadata": [
                 json.dumps(a.metadata, sort_keys=True, default=str) if a.metadata else None
                 for a in articles
+            ],
+            "notes": [
+                json.dumps([list(n) for n in a.notes]) if a.notes else None for a in articles
             ],
             "label": [str(c.label) for c in items],
             "replaces": [c.replaces for c in items],
@@ -62,6 +67,7 @@ def articles_from_table(table: pa.Table) -> list[Classified]:
                 published_at=row["published_at"],
                 text=row["text"],
                 metadata=json.loads(row["metadata"]) if row["metadata"] else {},
+                notes=tuple(Note(*n) for n in json.loads(row.get("notes") or "[]")),
             ),
             Label(row["label"]),
             row["replaces"],

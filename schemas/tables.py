@@ -240,7 +240,12 @@ RUNS = _table(
         _f("run_id", _ID, "Run id.", nullable=False),
         _f("started_at", _TS, "Start (UTC).", nullable=False),
         _f("finished_at", _TS, "End (UTC)."),
-        _f("status", pa.string(), "completed or failed.", nullable=False),
+        _f(
+            "status",
+            pa.string(),
+            "completed, failed, or interrupted (stopped by SIGINT or SIGTERM).",
+            nullable=False,
+        ),
         _f("n_seen", pa.int64(), "Articles read.", nullable=False),
         _f("n_new", pa.int64(), "Documents added.", nullable=False),
         _f("n_unchanged", pa.int64(), "Documents already in the warehouse.", nullable=False),
@@ -262,6 +267,7 @@ RUNS = _table(
             pa.int64(),
             "DuckLake snapshot that committed the run's rows (query it with --at RUN_ID).",
         ),
+        _f("error", pa.string(), "Why a failed or interrupted run stopped (one line)."),
     ],
     description="The run ledger.",
     primary_key=("run_id",),
@@ -278,6 +284,33 @@ REJECTS = _table(
     primary_key=("run_id", "source_uri"),
 )
 
+WARNINGS = _table(
+    [
+        _f("warning_id", _ID, "Warning id.", nullable=False),
+        _f("doc_id", _ID, "Document that was kept without what is noted here.", nullable=False),
+        _f(
+            "stage",
+            pa.string(),
+            "Where it happened: ingest, or the extractor (entities, quotes, events, "
+            "time_expressions).",
+            nullable=False,
+        ),
+        _f(
+            "code",
+            pa.string(),
+            "implausible_date (publication date dropped) or extractor_failed (that "
+            "extractor's rows for the document are missing).",
+            nullable=False,
+        ),
+        _f("detail", pa.string(), "What was dropped and why."),
+    ],
+    description=(
+        "What was dropped from a document that was kept: an extractor that failed on it "
+        "(only that extractor's rows are missing) or an implausible publication date."
+    ),
+    primary_key=("warning_id",),
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "entities": ENTITIES,
@@ -290,6 +323,7 @@ TABLES: dict[str, pa.Schema] = {
     "story_bands": STORY_BANDS,
     "runs": RUNS,
     "rejects": REJECTS,
+    "warnings": WARNINGS,
 }
 
 #: Tables whose rows belong to one document and are replaced with it.
@@ -300,6 +334,7 @@ DOCUMENT_TABLES: tuple[str, ...] = (
     "events",
     "event_participants",
     "time_expressions",
+    "warnings",
 )
 
 

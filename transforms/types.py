@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Note(NamedTuple):
+    """Something dropped from a document that was kept: a row of ``warnings``.
+
+    Attributes:
+        stage: Where it happened: ``ingest`` or the extractor (``quotes``, ``events``, ...).
+        code: Short machine-readable code (``implausible_date``, ``extractor_failed``).
+        detail: One human sentence.
+    """
+
+    stage: str
+    code: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +34,7 @@ class Article:
         published_at: Publication time (naive, UTC by convention), if known.
         text: Cleaned article text; every offset in the warehouse points into it.
         metadata: Other fields of the source record, JSON-serialisable.
+        notes: What ingest dropped from the article (an implausible date, ...).
     """
 
     doc_id: str
@@ -29,6 +44,7 @@ class Article:
     published_at: datetime | None
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +54,9 @@ class Reject:
     Attributes:
         source_uri: The input that failed (file path, ``file.jsonl#line=3``, URL).
         reason: Short machine-readable code: ``undecodable``, ``binary``, ``empty``,
-            ``too_large``, ``malformed``, ``unsupported``, ``unreadable``, ``fetch_failed``,
-            ``no_text``.
+            ``too_large``, ``too_long``, ``malformed``, ``unsupported``, ``unreadable``,
+            ``fetch_failed``, ``no_text``, ``duplicate_id``, ``ingest_failed`` (anything
+            else that went wrong reading this one input).
         detail: One human sentence naming the problem.
     """
 

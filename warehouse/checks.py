@@ -32,6 +32,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("event_participants", "doc_id", "documents", "doc_id"),
     ("event_participants", "entity_id", "entities", "entity_id"),
     ("time_expressions", "doc_id", "documents", "doc_id"),
+    ("warnings", "doc_id", "documents", "doc_id"),
 )
 
 #: (table, text column, start column, end column) spans that must equal documents.text.

@@ -28,3 +28,8 @@ class DataCheckError(WarehouseError):
 
 class WarehouseNotFoundError(WarehouseError):
     """No warehouse exists at the given directory."""
+
+
+class WarehouseUnusableError(WarehouseError):
+    """The warehouse directory or file cannot be used (not a directory, not writable,
+    corrupted)."""

@@ -6,6 +6,7 @@ DIR/lake/                       the DuckLake data path: every row, in Parquet (o
 DIR/staging/<run_id>/<table>/   Parquet of the run in progress (deleted once committed)
 DIR/state/                      source state (feed ETags, seen items)
 DIR/.writer.lock                the writer lock
+DIR/.run.pid                    pid and process group of the run in progress
 ```
 
 A warehouse of the layout before DuckLake (``DIR/presslake.duckdb`` with Parquet copies under
@@ -121,6 +122,11 @@ class WarehouseLayout:
     def legacy_lake(self) -> Path:
         """The per-run Parquet copies of the layout before DuckLake."""
         return self.root / "lake"
+
+    @property
+    def run_pid(self) -> Path:
+        """Pid file of the run in progress (left behind only by a killed run)."""
+        return self.root / ".run.pid"
 
     def staging(self, run_id: str) -> Path:
         """Staging folder of one run."""

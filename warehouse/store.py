@@ -11,7 +11,10 @@ Readers see the last committed snapshot (or an older one) and never block the wr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -28,7 +31,8 @@ from schemas.ledger import RejectRecord, RunRecord
 from transforms.classify import KnownDocuments
 from warehouse.checks import Scope, build_checks, contract_check, run_checks, run_named_checks
 from warehouse.ddl import all_ddl, duckdb_type
-from warehouse.errors import WarehouseError, WarehouseNotFoundError
+from warehouse.errors import WarehouseError, WarehouseNotFoundError, WarehouseUnusableError
+from warehouse.faults import pause_at
 from warehouse.lake import catalog_exists, check_query, connect_reader, connect_writer
 from warehouse.layout import CATALOG_ALIAS, S3Options, WarehouseLayout
 from warehouse.staging import ARTICLES_DIR, Staging, write_parquet
@@ -204,6 +208,62 @@ class Warehouse:
             f"no warehouse at {self.layout.root} (expected {self.layout.sqlite_catalog}); "
             "run `presslake run SOURCE --warehouse DIR` first"
         )
+
+    def check_usable(self, *, write: bool) -> None:
+        """Fail with one clear line, before a run starts, when the warehouse cannot be used:
+        the path is a file, the directory (or the catalog file) is not writable, or the
+        catalog is not a readable DuckLake catalog.
+
+        Raises:
+            WarehouseUnusableError: naming the path, the problem and what to do.
+        """
+        root = self.layout.root
+        if root.exists() and not root.is_dir():
+            raise WarehouseUnusableError(
+                f"--warehouse {root} is a file; give a directory (it is created if missing)"
+            )
+        if write:
+            self._check_writable()
+        if self.exists():
+            self._check_readable()
+
+    def _check_writable(self) -> None:
+        root = self.layout.root
+        catalog = self.layout.sqlite_catalog
+        probe = root / f".write-probe-{os.getpid()}"
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+            if catalog is not None and catalog.exists():
+                with catalog.open("ab"):
+                    pass
+        except OSError as err:
+            probe.unlink(missing_ok=True)
+            what = catalog if catalog is not None and catalog.exists() and root.is_dir() else root
+            raise WarehouseUnusableError(
+                f"warehouse {what} is not writable ({err.strerror or err}); fix its "
+                "permissions or attributes (read-only mount, chattr +i) or choose another "
+                "--warehouse"
+            ) from err
+
+    def _check_readable(self) -> None:
+        catalog = self.layout.sqlite_catalog
+        try:
+            if catalog is not None:
+                with contextlib.closing(sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)) as db:
+                    db.execute("PRAGMA schema_version").fetchone()
+            with self.reader() as con:
+                con.execute("SELECT count(*) FROM runs").fetchone()
+        except (duckdb.Error, sqlite3.Error) as err:
+            detail = " ".join(str(err).split())[:200]
+            # a PostgreSQL catalog is not named: its URI may hold a password
+            name = str(catalog) if catalog is not None else "(the PostgreSQL database)"
+            raise WarehouseUnusableError(
+                f"warehouse catalog {name} is corrupted or not a presslake DuckLake catalog "
+                f"({detail}); the data files under {self.layout.lake} are intact: restore "
+                f"the catalog from a backup copy of {name}"
+            ) from err
 
     @contextmanager
     def reader(
@@ -406,6 +466,7 @@ class Warehouse:
             )
             if fault == "before_commit":
                 raise RuntimeError("fault injected before commit")
+            pause_at("merge")  # test hook: waits here when PRESSLAKE_FAULT_PAUSE names it
             con.execute("COMMIT")
             committed = _current_snapshot(con)
             counts = _table_counts(con)
@@ -458,22 +519,30 @@ class Warehouse:
             con.close()
 
     def record_failure(self, run: RunRecord) -> None:
-        """Record a failed run in the ledger (one short transaction of the ledger row)."""
-        if not self.exists():
-            return
+        """Record a failed (or ``interrupted``) run in the ledger: one short transaction of
+        the ledger row, creating the catalog when the run failed before its first load. The
+        given status (``failed`` or ``interrupted``) and error are kept; a run the ledger
+        already shows as completed is left as it is."""
+        status = run.status if run.status in ("failed", "interrupted") else "failed"
         con = self._write_connection()
         try:
             con.execute("BEGIN TRANSACTION")
             create_schema(con)
+            done = con.execute(
+                "SELECT 1 FROM runs WHERE run_id = ? AND status = 'completed'", [run.run_id]
+            ).fetchone()
+            if done:
+                con.execute("ROLLBACK")
+                return
             con.execute("DELETE FROM runs WHERE run_id = ?", [run.run_id])
             con.register(
                 "run_row",
-                records_to_table("runs", [dataclasses.replace(run, status="failed")]),
+                records_to_table("runs", [dataclasses.replace(run, status=status)]),
             )
             con.execute("INSERT INTO runs BY NAME SELECT * FROM run_row")
             con.execute(
                 f"CALL ducklake_set_commit_message('{CATALOG_ALIAS}', 'presslake', ?)",
-                [f"failed {run.run_id}"],
+                [f"{status} {run.run_id}"],
             )
             con.execute("COMMIT")
         finally:

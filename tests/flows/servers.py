@@ -455,3 +455,75 @@ def last_snapshot(warehouse: Path) -> int:
 def lake_files(warehouse: Path) -> set[Path]:
     """Every Parquet file under the warehouse's data path (``lake/``)."""
     return set((warehouse / "lake").rglob("*.parquet"))
+
+
+# -- a slow HTTP server ---------------------------------------------------------------------
+class DripServer:
+    """An HTTP server on 127.0.0.1 that sends its answer one byte every ``interval`` seconds.
+
+    ``part="body"`` sends the headers at once and drips the body; ``part="headers"`` drips
+    the status line and headers too. Every connection ends after ``bound`` seconds whatever
+    happens, so a client without an overall deadline still gets its answer eventually and
+    the server never outlives the test by more than ``bound``. ``connections`` counts the
+    requests (attempts) it saw.
+    """
+
+    def __init__(
+        self, *, interval: float = 0.5, part: str = "body", bound: float = 30.0, size: int = 400
+    ) -> None:
+        import threading
+
+        self.interval = interval
+        self.part = part
+        self.bound = bound
+        self.size = size
+        self.connections = 0
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self._sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/slow.html"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        ends = time.monotonic() + self.bound
+        body = (b"<html><body><p>" + b"x" * self.size + b"</p></body></html>")[: self.size]
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        with conn:
+            try:
+                conn.recv(65536)
+                if self.part == "body":
+                    conn.sendall(head)
+                    dripped = body
+                else:
+                    dripped = head + body
+                for i in range(len(dripped)):
+                    if self._stop.is_set() or time.monotonic() > ends:
+                        return
+                    conn.sendall(dripped[i : i + 1])
+                    time.sleep(self.interval)
+            except OSError:
+                return  # the client hung up
+
+    def close(self) -> None:
+        """Stop accepting and end every answer."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()

@@ -327,3 +327,60 @@ def test_iter_inputs_mixes_urls_and_files(server: NewsServer, tmp_path: Path) ->
     assert [type(r).__name__ for r in rows] == ["Article", "Article", "Article", "Reject"]
     assert rows[2].source_uri == str(path)
     assert isinstance(rows[3], Reject) and "HTTP 404" in rows[3].detail
+
+
+# -- deadlines and permanent errors ---------------------------------------------------------
+@pytest.mark.parametrize("part", ["body", "headers"])
+def test_dripping_server_is_cut_at_the_deadline(part: str) -> None:
+    from tests.flows.servers import DripServer
+
+    drip = DripServer(interval=0.3, part=part, bound=30.0)
+    settings = FetchSettings(timeout=5.0, deadline=1.5, retries=3, backoff=0.05)
+    try:
+        with make_client(settings) as http:
+            started = time.monotonic()
+            rows = list(iter_url(drip.url, client=http, settings=settings))
+            took = time.monotonic() - started
+    finally:
+        drip.close()
+    (reject,) = rows
+    assert isinstance(reject, Reject) and reject.reason == "fetch_failed"
+    assert "1.5s deadline" in reject.detail
+    # cut by the deadline, far before the server's own 30 s bound; no attempt after it
+    assert took < 15.0
+    assert drip.connections == 1
+
+
+def _redirect(location: str) -> Route:
+    return lambda _h: Response(status=302, headers={"Location": location})
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["file:///etc/passwd", "ftp://127.0.0.1/story.txt", "javascript:alert(1)", "http://[::1"],
+)
+def test_redirect_to_a_bad_url_fails_once_without_retries(
+    server: NewsServer, client: httpx.Client, location: str
+) -> None:
+    server.routes["/moved"] = _redirect(location)
+    rows = _rows(server.url("/moved"), client)
+    (reject,) = rows
+    assert isinstance(reject, Reject) and reject.reason == "fetch_failed"
+    assert server.hits["/moved"] == 1, "a permanent error is not retried"
+
+
+def test_404_is_not_retried(server: NewsServer, client: httpx.Client) -> None:
+    rows = _rows(server.url("/gone.html"), client)
+    assert isinstance(rows[0], Reject) and "404" in rows[0].detail
+    assert server.hits["/gone.html"] == 1
+
+
+def test_feed_item_page_redirecting_to_javascript_uses_the_feed_text(
+    server: NewsServer, client: httpx.Client
+) -> None:
+    server.routes["/articles/missing.html"] = _redirect("javascript:void(0)")
+    rows = _rows(server.url("/rss"), client)
+    assert [type(r).__name__ for r in rows] == ["Article", "Article"]
+    storm = rows[1]
+    assert isinstance(storm, Article) and storm.metadata["body_from"] == "feed"
+    assert server.hits["/articles/missing.html"] == 1

@@ -181,3 +181,27 @@ def test_new_pipeline_version_reprocesses(
         versions = con.execute("SELECT DISTINCT pipeline_version FROM documents").fetchall()
         n_docs = con.execute("SELECT count(*) FROM documents").fetchone()
     assert len(versions) == 1 and n_docs == (2,)
+
+
+def test_run_failing_before_the_load_is_in_the_ledger(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    """A run that fails before its load (here: unreadable feed state) leaves a ``failed``
+    row with its error in ``runs`` and nothing else."""
+    from flows.settings import Settings
+
+    settings = Settings(warehouse=tmp_path / "wh", n_process=1, lock_wait=0)
+    state = settings.warehouse / "state"
+    state.mkdir(parents=True)
+    (state / "feeds.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="unreadable feed state"):
+        run_flow([str(SAMPLES / "kim-nuclear-forces.txt")], settings=settings)
+    wh = Warehouse(settings.warehouse)
+    with wh.reader() as con:
+        runs = con.execute("SELECT status, error, n_new FROM runs").fetchall()
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()
+    assert len(runs) == 1
+    status, error, n_new = runs[0]
+    assert status == "failed" and "unreadable feed state" in error and n_new == 0
+    assert documents == (0,)
+    assert not (settings.warehouse / ".run.pid").exists()

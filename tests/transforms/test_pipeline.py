@@ -57,3 +57,53 @@ def test_failing_document_is_rejected_and_others_kept(nlp: Language, batch_size:
     assert [(f.source_uri, f.reason) for f in rows.failures] == [("file1.txt", "analysis_failed")]
     assert "presslake_test_explode" in rows.failures[0].detail
     assert "boom" in rows.failures[0].detail
+
+
+# -- one failing extractor costs only its own rows ------------------------------------------
+LIBRARY = (
+    "The mayor said on Tuesday that the new library would open next month. "
+    '"We are ready," said Maria Lopez, the head librarian, in Springfield.'
+)
+
+
+@pytest.mark.parametrize(
+    ("published_at", "failing"),
+    [
+        # date arithmetic overflows in time resolution and in event dating
+        (datetime(1, 1, 1), {"events", "time_expressions"}),
+        (datetime(9999, 12, 31), {"events", "time_expressions"}),
+    ],
+)
+def test_failing_extractor_keeps_the_document_with_a_warning(
+    nlp: Language, published_at: datetime, failing: set[str]
+) -> None:
+    # ingest drops such dates; a date that slips through must still cost only the rows
+    # that need it
+    article = make_article(
+        LIBRARY, source_id="lib", source_uri="library.txt", published_at=published_at
+    )
+    out = analyze(nlp, [article], run_id="r", ingested_at=T0, pipeline_version="p")
+    assert out.failures == []
+    assert len(out.rows["documents"]) == 1
+    assert out.rows["entity_mentions"] and out.rows["quotes"], "the other extractors' rows"
+    warned = {w.stage for w in out.rows["warnings"]}
+    assert warned == failing
+    assert all(w.code == "extractor_failed" for w in out.rows["warnings"])
+    assert all(w.doc_id == article.doc_id for w in out.rows["warnings"])
+    for table in failing:
+        assert out.rows[table] == []
+
+
+def test_ingest_notes_become_warning_rows(nlp: Language) -> None:
+    import dataclasses
+
+    from transforms.types import Note
+
+    article = make_article(LIBRARY, source_id="lib", source_uri="library.txt", published_at=T0)
+    note = Note("ingest", "implausible_date", "library.txt: publication date dropped.")
+    article = dataclasses.replace(article, notes=(note,))
+    out = analyze(nlp, [article], run_id="r", ingested_at=T0, pipeline_version="p")
+    (row,) = out.rows["warnings"]
+    assert (row.stage, row.code, row.detail) == tuple(note)
+    again = analyze(nlp, [article], run_id="r2", ingested_at=T0, pipeline_version="p")
+    assert again.rows["warnings"][0].warning_id == row.warning_id, "same input, same ids"

@@ -32,6 +32,7 @@ from tests.flows.servers import (
     run_presslake,
     wait_until,
 )
+from warehouse.faults import FAULT_PAUSE_ENV
 from warehouse.lock import writer_lock
 from warehouse.store import Warehouse
 
@@ -161,15 +162,6 @@ def _hold_snapshot(wh: Path, committed: threading.Event, reads: Reads) -> None:
         reads.errors.append(repr(err))
 
 
-def _nlp_half_done(wh: Path) -> bool:
-    runs = list((wh / "staging").glob("*"))
-    if not runs:
-        return False
-    articles = len(list((runs[0] / "_articles").glob("*.parquet")))
-    documents = len(list((runs[0] / "documents").glob("*.parquet")))
-    return articles > 0 and documents * 2 >= articles
-
-
 def _snapshot_time(wh: Path, run_id: str) -> datetime:
     with Warehouse(wh).reader() as con:
         row = con.execute(
@@ -186,7 +178,10 @@ def test_readers_see_the_last_committed_state_during_a_load(
     prefect_server: PrefectServer, workdir: Path
 ) -> None:
     wh = workdir / "wh"
-    env = presslake_env(prefect_server)
+    marker = workdir / "paused"
+    # the loader stops at the NLP stage, then inside the load (a test-only pause each time,
+    # released by deleting the marker): no step below depends on timing
+    env = {**presslake_env(prefect_server), FAULT_PAUSE_ENV: f"nlp,merge:{marker}"}
     before = _count(wh)
     assert before == 1
     loader = presslake(
@@ -201,40 +196,48 @@ def test_readers_see_the_last_committed_state_during_a_load(
         cwd=workdir,
         log=workdir / "loader.log",
     )
+
+    def paused_at(point: str) -> bool:
+        assert loader.poll() is None, (workdir / "loader.log").read_text(errors="replace")
+        return marker.exists() and marker.read_text().split()[:1] == [point]
+
     reads = Reads()
     stop, committed = threading.Event(), threading.Event()
     poller = threading.Thread(target=_poll_reader, args=(wh, stop, reads), daemon=True)
     holder = threading.Thread(target=_hold_snapshot, args=(wh, committed, reads), daemon=True)
     try:
-        # the loader holds the lock and is analysing: a read transaction opens, and then,
-        # half-way through the NLP stage, a long `presslake sql` query (about 30 s) that runs
-        # across the rest of the run, its commit included
-        wait_until(
-            lambda: any((wh / "staging").glob("*/_articles/*.parquet")),
-            timeout=120,
-            what="the loader to stage articles",
-        )
+        # the loader holds the lock and waits at the NLP stage: a read transaction opens,
+        # readers poll, and `presslake sql` answers from the last commit
+        wait_until(lambda: paused_at("nlp"), timeout=180, what="the loader to reach NLP")
         poller.start()
         holder.start()
-        wait_until(
-            lambda: _nlp_half_done(wh), timeout=240, interval=0.1, what="half of the NLP parts"
-        )
-        query_started = datetime.now(UTC).replace(tzinfo=None)
+        wait_until(lambda: len(reads.held) == 1, timeout=60, what="the read transaction")
         sql = run_presslake(
             "sql",
-            "SELECT (SELECT count(*) FROM documents) AS n, count(*) AS pairs "
-            "FROM range(30000) AS a, range(30000) AS b WHERE hash(a.range, b.range) % 97 = 0",
+            "SELECT count(*) AS n FROM documents",
             "--warehouse",
             "wh",
             "--format",
             "csv",
             env=env,
             cwd=workdir,
-            timeout=240,
+            timeout=120,
         )
-        query_ended = datetime.now(UTC).replace(tzinfo=None)
+        assert loader.poll() is None, "the loader waits at the NLP stage"
         assert sql.returncode == 0, sql.stderr
-        loader.wait(timeout=300)
+        assert sql.stdout.split() == ["n", str(before)]
+        marker.unlink()
+        # inside the load transaction, data files written, not committed: readers see the
+        # last snapshot and are not blocked
+        wait_until(lambda: paused_at("merge"), timeout=240, what="the loader to reach the merge")
+        n_reads = len(reads.counts)
+        wait_until(
+            lambda: len(reads.counts) >= n_reads + 5, timeout=60, what="reads during the merge"
+        )
+        during_merge = list(reads.counts[n_reads:])
+        uncommitted = _count(wh)
+        marker.unlink()
+        loader.wait(timeout=240)
         committed.set()
     finally:
         stop.set()
@@ -246,15 +249,11 @@ def test_readers_see_the_last_committed_state_during_a_load(
     log = (workdir / "loader.log").read_text(errors="replace")
     assert loader.returncode == 0, log[-3000:]
     assert reads.errors == []
-    # the long query saw one snapshot: the one it started with (before the commit, unless
-    # its process was slower to start than the rest of the run)
-    n_seen = int(sql.stdout.splitlines()[1].split(",")[0])
-    run_id = json.loads(log[log.index("{") :])["run_id"]
-    commit_time = _snapshot_time(wh, run_id)
-    assert n_seen in {before, 41}
+    assert set(during_merge) == {before}
+    assert uncommitted == before
     # the open read transaction kept its snapshot across the commit
     assert reads.held == [before, before]
     assert set(reads.counts) <= {before, 41}
     assert _count(wh) == 41
-    # and the query ran across the commit (else this test showed nothing about blocking)
-    assert query_started < commit_time < query_ended, (query_started, commit_time, query_ended)
+    run_id = json.loads(log[log.index("{") :])["run_id"]
+    assert _snapshot_time(wh, run_id) is not None

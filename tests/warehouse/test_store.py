@@ -360,3 +360,25 @@ def test_a_key_twice_in_a_run_fails_its_check(tmp_path: Path) -> None:
     # nothing was committed: the catalog holds no table yet
     with wh.reader() as con:
         assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
+
+
+def test_record_failure_keeps_status_and_error_and_never_a_completed_row(tmp_path: Path) -> None:
+    import dataclasses
+
+    wh = Warehouse(tmp_path / "wh")
+    # a first run that fails before any load creates the catalog with its ledger row
+    wh.record_failure(dataclasses.replace(_run_row("r0"), error="boom before the load"))
+    doc = _doc("Kim Jong Un met Donald Trump.", source_id="a")
+    _load(wh, "r1", [doc], [_mention(doc, "Kim Jong Un", "PERSON|kim jong un")])
+    wh.record_failure(
+        dataclasses.replace(_run_row("r2"), status="interrupted", error="interrupted by SIGTERM")
+    )
+    # a completed run is never turned into a failure
+    wh.record_failure(dataclasses.replace(_run_row("r1"), status="failed", error="late"))
+    with wh.reader() as con:
+        rows = con.execute("SELECT run_id, status, error FROM runs ORDER BY run_id").fetchall()
+    assert rows == [
+        ("r0", "failed", "boom before the load"),
+        ("r1", "completed", None),
+        ("r2", "interrupted", "interrupted by SIGTERM"),
+    ]

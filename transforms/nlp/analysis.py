@@ -1,12 +1,13 @@
 """Articles in, warehouse rows out: the NLP stage and every extractor, as one pure step.
 
-One document that breaks a component or an extractor becomes a :class:`Reject` with the
-error; it never costs the other documents of its batch.
+One document that breaks a component becomes a :class:`Reject` with the error; it never
+costs the other documents of its batch. An extractor that fails on a document costs only
+its own rows for it: the document is kept with a ``warnings`` row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,12 +16,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from schemas import DOCUMENT_TABLES
+from transforms.ids import row_id
 from transforms.nlp.documents import document_record
 from transforms.nlp.entities import extract_entity_mentions
 from transforms.nlp.events import extract_event_rows
 from transforms.nlp.quotes import extract_quotes
 from transforms.nlp.timex import extract_time_expressions
-from transforms.types import Article, Reject
+from transforms.types import Article, Note, Reject
 
 
 @dataclass(slots=True)
@@ -57,6 +59,54 @@ class _ComponentErrors:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class WarningRecord:
+    """One row of ``warnings``."""
+
+    warning_id: str
+    doc_id: str
+    stage: str
+    code: str
+    detail: str
+
+
+def _warning(doc_id: str, note: Note) -> WarningRecord:
+    return WarningRecord(
+        warning_id=row_id("w", doc_id, note.stage, note.code),
+        doc_id=doc_id,
+        stage=note.stage,
+        code=note.code,
+        detail=note.detail,
+    )
+
+
+def _extractors(
+    doc: Doc, article: Article
+) -> Iterator[tuple[str, Callable[[], dict[str, list[Any]]]]]:
+    """``(name, run)`` of every extractor; ``run`` returns its rows by table."""
+    doc_id = article.doc_id
+    published_at = article.published_at
+
+    def entities() -> dict[str, list[Any]]:
+        return {"entity_mentions": list(extract_entity_mentions(doc, doc_id=doc_id))}
+
+    def quotes() -> dict[str, list[Any]]:
+        return {"quotes": list(extract_quotes(doc, doc_id=doc_id))}
+
+    def events() -> dict[str, list[Any]]:
+        rows, participants = extract_event_rows(doc, doc_id=doc_id, published_at=published_at)
+        return {"events": list(rows), "event_participants": list(participants)}
+
+    def time_expressions() -> dict[str, list[Any]]:
+        found = extract_time_expressions(doc, doc_id=doc_id, published_at=published_at)
+        return {"time_expressions": list(found)}
+
+    yield "entities", entities
+    yield "quotes", quotes
+    yield "events", events
+    yield "time_expressions", time_expressions
+
+
 def extract_rows(
     doc: Doc,
     article: Article,
@@ -66,7 +116,11 @@ def extract_rows(
     pipeline_version: str,
     into: AnalyzedRows,
 ) -> None:
-    """Append every table's rows for one analysed article to ``into``."""
+    """Append every table's rows for one analysed article to ``into``.
+
+    An extractor that fails on the document costs only its own rows: the document and the
+    other extractors' rows are kept and a ``warnings`` row says what is missing.
+    """
     doc_id = article.doc_id
     rows = into.rows
     rows["documents"].append(
@@ -74,14 +128,24 @@ def extract_rows(
             article, doc, run_id=run_id, ingested_at=ingested_at, pipeline_version=pipeline_version
         )
     )
-    rows["entity_mentions"].extend(extract_entity_mentions(doc, doc_id=doc_id))
-    rows["quotes"].extend(extract_quotes(doc, doc_id=doc_id))
-    events, participants = extract_event_rows(doc, doc_id=doc_id, published_at=article.published_at)
-    rows["events"].extend(events)
-    rows["event_participants"].extend(participants)
-    rows["time_expressions"].extend(
-        extract_time_expressions(doc, doc_id=doc_id, published_at=article.published_at)
-    )
+    notes = list(article.notes)
+    for name, run in _extractors(doc, article):
+        try:
+            produced = run()
+        except Exception as error:  # one extractor must not cost the document
+            text = " ".join(str(error).split())[:300]
+            notes.append(
+                Note(
+                    name,
+                    "extractor_failed",
+                    f"{article.source_uri}: {name} failed ({type(error).__name__}: {text}); "
+                    "the document has no rows from it.",
+                )
+            )
+            continue
+        for table, found in produced.items():
+            rows[table].extend(found)
+    rows["warnings"].extend(_warning(doc_id, note) for note in notes)
 
 
 def _failure(article: Article, detail: str) -> Reject:

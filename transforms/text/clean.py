@@ -30,9 +30,11 @@ sentences are intact.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -179,8 +181,31 @@ def _strip_credit(paragraph: str) -> str | None:
     return None
 
 
-def _is_prefix_caption(paragraph: str, others: list[str]) -> bool:
-    """A truncated caption: a short line that starts another, longer paragraph."""
+class _PrefixIndex:
+    """Texts sorted by their single-spaced form, to find the ones that start with a line in
+    O(log n + matches) rather than by scanning every text (which made cleaning quadratic in
+    the number of paragraphs)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        entries = sorted((" ".join(t.split()), i) for i, t in enumerate(texts))
+        self._keys = [key for key, _ in entries]
+        self._ids = [i for _, i in entries]
+
+    def longer_with_prefix(self, prefix: str) -> Iterator[int]:
+        """Indexes of the texts longer than ``prefix`` that start with it."""
+        for pos in range(bisect.bisect_left(self._keys, prefix), len(self._keys)):
+            key = self._keys[pos]
+            if not key.startswith(prefix):
+                return
+            if len(key) > len(prefix):
+                yield self._ids[pos]
+
+
+def _is_prefix_caption(
+    paragraph: str, index: _PrefixIndex, alive: Callable[[int], bool] = lambda _: True
+) -> bool:
+    """A truncated caption: a short line that starts another, longer text of ``index``
+    (one for which ``alive`` holds)."""
     if (
         not _is_short_line(paragraph)
         or _n_words(paragraph) < _CAPTION_MIN_WORDS
@@ -188,9 +213,7 @@ def _is_prefix_caption(paragraph: str, others: list[str]) -> bool:
     ):
         return False
     key = " ".join(paragraph.split())
-    return any(
-        len(other) > len(key) and " ".join(other.split()).startswith(key) for other in others
-    )
+    return any(alive(j) for j in index.longer_with_prefix(key))
 
 
 # --- hard wraps -----------------------------------------------------------------------------
@@ -221,49 +244,60 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width
 
 
-def _join_wrapped(current: str, nxt: str) -> str:
-    if re.search(r"[^\W\d_]-$", current) and not current.endswith(" -"):
-        return current + nxt  # "investor-\nowned" -> "investor-owned"
-    return current + " " + nxt
+_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+
+
+def _joins_without_space(last: str) -> bool:
+    """Whether a wrapped line ending with ``last`` runs on without a space
+    (``investor-\nowned`` -> ``investor-owned``). Only the last line is looked at, so
+    joining a paragraph of n lines costs O(n), not O(n^2)."""
+    return _HYPHEN_END.search(last) is not None
 
 
 def _paragraphs(text: str) -> list[str]:
-    """Split ``text`` into paragraphs, undoing hard wraps when the text is hard-wrapped."""
+    """Split ``text`` into paragraphs, undoing hard wraps when the text is hard-wrapped.
+
+    Linear in the length of ``text``: a paragraph is built as a list of its lines and
+    joined once, and every test looks at the last line only.
+    """
     lines = text.split("\n")
     width = _wrap_width(lines)
     paragraphs: list[str] = []
-    current: str | None = None
+    current: list[str] = []
     previous = ""
+
+    def close() -> None:
+        if current:
+            paragraphs.append("".join(current))
+            current.clear()
+
     for raw in lines:
         if not raw.strip():
-            if current is not None:
-                paragraphs.append(current)
-            current = None
+            close()
             continue
         line = raw.strip()
-        if current is None:
-            current = previous = line
+        if not current:
+            current.append(line)
+            previous = line
             continue
+        last = current[-1]
         indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         if width is None or _BULLET.match(line):
             join = False
         elif indent >= _WRAP_INDENT:
             # a new paragraph, unless the source indented a continuation ("market\n price.")
-            join = line[:1].islower() and not _ends_sentence(current)
+            join = line[:1].islower() and not _ends_sentence(last)
         else:
             join = (
-                len(previous) >= 0.5 * width
-                or not line[:1].isupper()
-                or not _ends_sentence(current)
+                len(previous) >= 0.5 * width or not line[:1].isupper() or not _ends_sentence(last)
             )
         if join:
-            current = _join_wrapped(current, line)
+            current.append(line if _joins_without_space(last) else " " + line)
         else:
-            paragraphs.append(current)
-            current = line
+            close()
+            current.append(line)
         previous = line
-    if current is not None:
-        paragraphs.append(current)
+    close()
     return [" ".join(p.split()) for p in paragraphs]
 
 
@@ -279,8 +313,14 @@ def _looks_like_headline(paragraph: str, following: list[str]) -> bool:
     return bool(body) and len(body[0]) > len(paragraph)
 
 
+#: Cleaning passes at most: a removal can make a rule apply that did not before (short lines
+#: repeated around a removed one become back to back), so cleaning runs again on its own
+#: output until nothing changes; in practice the second pass changes nothing.
+_MAX_PASSES = 8
+
+
 def clean_text(text: str, *, title: str | None = None) -> CleanResult:
-    """Clean pasted or wire article text.
+    """Clean pasted or wire article text; cleaning the result again changes nothing.
 
     Args:
         text: Decoded article text (furniture, hard wraps and all).
@@ -291,6 +331,17 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
         The cleaned text (paragraphs separated by ``"\\n\\n"``), the title and what was
         removed. An input with no article text gives an empty ``text``.
     """
+    result = _clean_once(text, title=title)
+    for _ in range(_MAX_PASSES):
+        again = _clean_once(result.text, title=result.title)
+        if again.text == result.text and again.title == result.title:
+            break
+        result = CleanResult(again.text, again.title, [*result.removed, *again.removed])
+    return result
+
+
+def _clean_once(text: str, *, title: str | None = None) -> CleanResult:
+    """One pass of every rule (see the module docstring)."""
     text = normalize_text(text)
     removed: list[str] = []
     # 0. lone furniture lines go before hard wraps are undone, so they are never glued on.
@@ -337,11 +388,17 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
             if stripped:
                 captions.append(stripped)
     caption_keys = {_key(c) for c in captions}
+    # every kept paragraph and every caption; a paragraph is never its own longer prefix
+    index = _PrefixIndex(paragraphs + captions)
+    n_paragraphs = len(paragraphs)
+
+    def still_there(j: int) -> bool:
+        return j >= n_paragraphs or keep[j]
+
     for i, para in enumerate(paragraphs):
         if not keep[i]:
             continue
-        others = [p for j, p in enumerate(paragraphs) if j != i and keep[j]] + captions
-        if _key(para) in caption_keys or _is_prefix_caption(para, others):
+        if _key(para) in caption_keys or _is_prefix_caption(para, index, still_there):
             drop(i)
 
     # 3. paragraphs repeated word for word (the standfirst): keep the sentence-final copy.
@@ -364,8 +421,10 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
 
     # 4. headline.
     kept = [i for i in range(len(paragraphs)) if keep[i]]
-    if title is not None and title.strip():
-        title = " ".join(normalize_text(title).split())
+    if title is not None:
+        # a title of control characters or spaces only is no title
+        title = " ".join(normalize_text(title).split()) or None
+    if title is not None:
         if kept and _key(paragraphs[kept[0]]) == _key(title):
             keep[kept[0]] = False  # the headline repeated above the body: not furniture
             kept = kept[1:]
@@ -378,8 +437,9 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
 
     # 5. captions truncated from the headline.
     if title is not None:
+        title_index = _PrefixIndex([title])
         for i in kept:
-            if _is_prefix_caption(paragraphs[i], [title]):
+            if _is_prefix_caption(paragraphs[i], title_index):
                 drop(i)
 
     body = "\n\n".join(paragraphs[i] for i in range(len(paragraphs)) if keep[i])

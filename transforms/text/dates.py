@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-__all__ = ["parse_date", "to_naive_utc"]
+from transforms.types import Article, Note
+
+__all__ = ["EARLIEST_DATE", "FUTURE_SLACK", "check_published_at", "parse_date", "to_naive_utc"]
 
 _STRPTIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -114,3 +117,39 @@ def _dateparser(raw: str) -> datetime | None:
         },
     )
     return to_naive_utc(parsed) if parsed is not None else None
+
+
+#: Publication dates before this are not news dates (year 1 and the like come from broken
+#: page metadata).
+EARLIEST_DATE = datetime(1800, 1, 1)
+#: How far after the run's clock a publication date may lie (time zones, embargoes).
+FUTURE_SLACK = timedelta(days=1)
+
+
+def check_published_at(
+    article: Article, *, now: datetime, fallback: datetime | None = None
+) -> Article:
+    """Drop an implausible publication date (before 1800, or more than a day after
+    ``now``) from ``article``, noting it; ``fallback`` (the run's default date) takes its
+    place.
+
+    Args:
+        article: An article.
+        now: The run's clock (naive UTC), passed in so the same input gives the same rows.
+        fallback: Date for inputs without a usable one of their own.
+    """
+    date = article.published_at
+    if date is None or EARLIEST_DATE <= date <= now + FUTURE_SLACK:
+        return article
+    when = "before 1800" if date < EARLIEST_DATE else "more than a day in the future"
+    note = Note(
+        "ingest",
+        "implausible_date",
+        f"{article.source_uri}: publication date {date.isoformat()} is {when}; dropped.",
+    )
+    return dataclasses.replace(
+        article,
+        published_at=fallback,
+        metadata={**article.metadata, "dropped_date": date.isoformat()},
+        notes=(*article.notes, note),
+    )

@@ -14,7 +14,8 @@ Order of attempts (first that fits wins):
 8. otherwise :class:`DecodeError` with reason ``undecodable``.
 
 The text is then normalised: newlines to ``\\n``, NFC, control characters (other than
-``\\n`` and ``\\t``), zero-width characters and stray BOMs removed.
+``\\n`` and ``\\t``), zero-width characters, bidi controls (LRM/RLM/ALM, embeddings,
+overrides, isolates) and stray BOMs removed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,14 @@ import charset_normalizer
 
 from transforms.errors import InputError
 
-__all__ = ["DecodeError", "DecodedText", "decode_bytes", "is_binary", "normalize_text"]
+__all__ = [
+    "DecodeError",
+    "DecodedText",
+    "decode_bytes",
+    "is_binary",
+    "normalize_text",
+    "wide_encoding",
+]
 
 #: (magic prefix, file kind) of common binary formats that are not articles.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -76,7 +84,9 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 #: Control characters (Cc) except tab and newline, zero-width and bidi marks, stray BOMs,
 #: soft hyphens.
 _STRIP = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200d\u2060\ufeff\ufffe\uffff]"
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200d\u2060\ufeff\ufffe\uffff"
+    # bidi controls: ALM, LRM, RLM, LRE..RLO embeddings and overrides, LRI..PDI isolates
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 
 
@@ -146,6 +156,21 @@ def _utf16_without_bom(head: bytes) -> str | None:
         return "utf-16-le"
     if even_nuls >= 0.6 * pairs and odd_nuls == 0:
         return "utf-16-be"
+    return None
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The codec of a UTF-16/32 stream from its first bytes (BOM, or NULs in every other
+    byte), or ``None`` for byte-oriented encodings (UTF-8, legacy ones).
+
+    Line-by-line readers (JSONL, CSV) cannot split such a stream on ``b"\\n"``: they read
+    it through this codec instead. The codec named for a BOM consumes the BOM.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return None if encoding == "utf-8" else encoding.removesuffix("-le").removesuffix("-be")
+    if b"\x00" in head[:_SNIFF_SIZE]:
+        return _utf16_without_bom(head[:_SNIFF_SIZE])
     return None
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from transforms.errors import InputError
 from transforms.ids import doc_id_for
 from transforms.text.clean import clean_text
-from transforms.text.dates import parse_date, to_naive_utc
+from transforms.text.dates import check_published_at, parse_date, to_naive_utc
 from transforms.text.decode import DecodedText, DecodeError, decode_bytes, normalize_text
 from transforms.text.html import extract_html
 from transforms.types import Article, Reject
@@ -33,6 +33,8 @@ __all__ = [
     "article_from_bytes",
     "article_from_html",
     "article_from_record",
+    "check_published_at",
+    "failed_reject",
     "iter_csv",
     "iter_jsonl",
     "make_article",
@@ -47,6 +49,10 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "source_url"),
     "text": ("text", "body", "content", "article"),
 }
+#: Longest cleaned article text analysed (characters): spaCy's ``nlp.max_length``
+#: default. Longer texts are rejected ``too_long`` before the NLP stage; a raw text longer
+#: than twice this is rejected before cleaning (furniture never halves a text).
+MAX_CHARS = 1_000_000
 
 
 class IngestError(InputError, ValueError):
@@ -89,7 +95,11 @@ def make_article(
     """
     if not text.strip():
         raise IngestError("empty", f"{source_uri}: the article text is empty.")
+    if len(text) > 2 * MAX_CHARS:
+        raise _too_long(source_uri, len(text))
     result = clean_text(text, title=title)
+    if len(result.text) > MAX_CHARS:
+        raise _too_long(source_uri, len(result.text))
     if not result.text.strip():
         raise IngestError(
             "no_text",
@@ -107,6 +117,14 @@ def make_article(
         published_at=to_naive_utc(published_at) if published_at is not None else None,
         text=result.text,
         metadata=meta,
+    )
+
+
+def _too_long(source_uri: str, n_chars: int) -> IngestError:
+    return IngestError(
+        "too_long",
+        f"{source_uri}: the text is {n_chars:,} characters, over the {MAX_CHARS:,}-character "
+        "limit of the NLP stage; split it into articles.",
     )
 
 
@@ -266,7 +284,8 @@ def article_from_record(
 
     Raises:
         IngestError: ``no_text`` when the record has no text field or it is not a string,
-            ``empty`` or ``no_text`` from cleaning.
+            ``empty`` or ``no_text`` from cleaning, ``malformed`` when a field is nested
+            too deeply to store.
     """
     used: set[str] = set()
     values: dict[str, Any] = {}
@@ -286,6 +305,12 @@ def article_from_record(
             "malformed", f"{source_uri}: the text field is a {type(text).__name__}, not a string."
         )
     metadata = {str(k): v for k, v in record.items() if k not in used and v not in (None, "")}
+    try:
+        json.dumps(metadata, default=str)  # stored as JSON: it must serialise
+    except (RecursionError, ValueError) as exc:
+        raise IngestError(
+            "malformed", f"{source_uri}: a field cannot be stored ({type(exc).__name__})."
+        ) from exc
     if "url" in values:
         metadata["url"] = str(values["url"])
     date = parse_date(values.get("date"))
@@ -335,6 +360,8 @@ def iter_jsonl(
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise IngestError("malformed", f"{uri}: not valid JSON ({exc.msg}).") from exc
+            except RecursionError as exc:
+                raise IngestError("malformed", f"{uri}: JSON nested too deeply.") from exc
             if not isinstance(record, dict):
                 raise IngestError(
                     "malformed", f"{uri}: a JSON {type(record).__name__}, not an object."
@@ -344,6 +371,18 @@ def iter_jsonl(
             )
         except IngestError as exc:
             yield exc.to_reject(uri)
+        except Exception as exc:  # one record that breaks a reader costs only itself
+            yield failed_reject(uri, exc)
+
+
+def failed_reject(source_uri: str, exc: BaseException) -> Reject:
+    """The ``ingest_failed`` reject of an input that raised something unexpected."""
+    text = " ".join(str(exc).split())[:300]
+    return Reject(
+        source_uri,
+        "ingest_failed",
+        f"{source_uri}: cannot be read ({type(exc).__name__}{': ' + text if text else ''}).",
+    )
 
 
 def _text_lines(lines: Iterable[bytes | str], source: str) -> Iterator[str]:
@@ -408,6 +447,9 @@ def iter_csv(
         except csv.Error as exc:
             yield Reject(uri, "malformed", f"{uri}: unreadable CSV row ({exc}).")
             continue
+        except Exception as exc:  # the stream itself broke: the rest cannot be read
+            yield failed_reject(uri, exc)
+            return
         if None in row:
             yield Reject(
                 uri,
@@ -423,3 +465,5 @@ def iter_csv(
             )
         except IngestError as exc:
             yield exc.to_reject(uri)
+        except Exception as exc:  # one row that breaks a reader costs only itself
+            yield failed_reject(uri, exc)
