@@ -600,7 +600,7 @@ def serve(
 
 
 @main.command()
-@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@_warehouse_options
 @click.option(
     "--out",
     "-o",
@@ -613,6 +613,8 @@ def serve(
 @click.option("--entity", help="Report on one entity (name or alias).")
 def report(
     warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
     out: Path,
     since: str | None,
     until: str | None,
@@ -626,9 +628,8 @@ def report(
     from reporting import render_report
     from warehouse.errors import WarehouseError
     from warehouse.report import fetch_report
-    from warehouse.store import Warehouse
 
-    settings = _settings(warehouse)
+    settings = _settings(warehouse, catalog=catalog, data_path=data_path)
     start = _parse_date(since)
     end = _parse_date(until)
     if end is not None and end.time() == datetime.min.time():
@@ -649,7 +650,7 @@ def report(
         return show
 
     try:
-        with Warehouse(settings.warehouse).reader() as con:
+        with settings.open_warehouse().reader() as con:
             data = fetch_report(
                 con, since=start, until=end, entity=entity, progress=progress("query")
             )
