@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 #: Seconds after a signal by which the process exits, whatever is still running.
 EXIT_WITHIN = 8.0
+#: Tries to write a failed or interrupted run's ledger row before giving up (and logging).
+RECORD_ATTEMPTS = 3
 
 
 @dataclass
@@ -72,11 +74,21 @@ class RunTracker:
             finished_at=self.run.finished_at or _now(),
             error=error or self.run.error or "failed",
         )
-        try:
-            self.warehouse.record_failure(self.run)
-        except Exception as exc:  # the original error matters more than the ledger row
-            logger.warning("could not record run %s as %s: %s", self.run_id, status, exc)
-        self.recorded = True
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                self.warehouse.record_failure(self.run)
+            except Exception as exc:  # the original error matters more than the ledger row
+                logger.warning(
+                    "could not record run %s as %s (attempt %d): %s",
+                    self.run_id,
+                    status,
+                    attempt + 1,
+                    exc,
+                )
+                time.sleep(0.2)
+            else:
+                self.recorded = True
+                return
 
 
 _current: RunTracker | None = None
@@ -219,8 +231,9 @@ def stop_run(reason: str) -> str:
     layout = tracker.warehouse.layout
     shutil.rmtree(layout.staging(tracker.run_id), ignore_errors=True)
     layout.run_pid.unlink(missing_ok=True)
+    recorded = "recorded as interrupted in runs" if tracker.recorded else "NOT recorded in runs"
     return (
-        f"run {tracker.run_id} {reason}; {helpers}; recorded as interrupted in runs; "
+        f"run {tracker.run_id} {reason}; {helpers}; {recorded}; "
         "the committed warehouse is unchanged"
     )
 

@@ -524,8 +524,13 @@ class Warehouse:
         given status (``failed`` or ``interrupted``) and error are kept; a run the ledger
         already shows as completed is left as it is."""
         status = run.status if run.status in ("failed", "interrupted") else "failed"
-        con = self._write_connection()
+        # a connection of its own: a signal records the run from another thread while the
+        # run's thread may be closing the shared writer connection
+        self.layout.root.mkdir(parents=True, exist_ok=True)
+        writer = connect_writer(self.layout)
+        con = writer.cursor()
         try:
+            con.execute(f"USE {CATALOG_ALIAS}")
             con.execute("BEGIN TRANSACTION")
             create_schema(con)
             done = con.execute(
@@ -547,6 +552,7 @@ class Warehouse:
             con.execute("COMMIT")
         finally:
             con.close()
+            writer.close()
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
