@@ -32,20 +32,9 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from evaluation.entities import CONLL_LABELS as ONTO_TO_CONLL
+
 DATA = Path(__file__).resolve().parent.parent / "transforms" / "data" / "entities"
-ONTO_TO_CONLL = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "PRODUCT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-}
 #: Thresholds: (minimum support, minimum share of the winning outcome).
 NAME_RELABEL = (3, 0.8)
 NAME_DROP = (5, 0.9)
