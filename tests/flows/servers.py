@@ -263,6 +263,43 @@ CONTENT_TABLES = (
 PUBLISHED_AT = "2024-11-18"
 
 
+def start_paused_run(
+    workdir: Path, point: str, env: Mapping[str, str], *, marker: Path, log: Path, timeout: float
+) -> subprocess.Popen[bytes]:
+    """Start ``presslake run in --warehouse wh`` in ``workdir`` and return once it waits at
+    the test-only pause ``point`` (it writes ``marker`` there and waits until it is deleted).
+
+    The run is killed, and the test fails, if it ends or does not reach the point in time.
+    """
+    from warehouse.faults import FAULT_PAUSE_ENV
+
+    proc = presslake(
+        "run",
+        "in",
+        "--warehouse",
+        "wh",
+        "--processes",
+        "1",
+        "--published-at",
+        PUBLISHED_AT,
+        env={**env, FAULT_PAUSE_ENV: f"{point}:{marker}"},
+        cwd=workdir,
+        log=log,
+    )
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if proc.poll() is not None:
+            pytest.fail(
+                f"run ended (exit {proc.returncode}) before reaching {point!r}:\n"
+                + log.read_text(errors="replace")[-3000:]
+            )
+        if time.monotonic() > deadline:
+            kill_group(proc)
+            pytest.fail(f"run did not reach {point!r} in {timeout:.0f}s")
+        time.sleep(0.02)
+    return proc
+
+
 def content_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every content table, without run columns, in a fixed order."""
     from warehouse.store import Warehouse

@@ -25,7 +25,6 @@ import json
 import math
 import shutil
 import subprocess
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from typing import Any
 import pytest
 
 from tests.flows.servers import (
-    PUBLISHED_AT,
     PrefectServer,
     ReferenceRun,
     all_rows,
@@ -48,13 +46,12 @@ from tests.flows.servers import (
     orphan_files,
     pipeline_versions,
     prefect_server,
-    presslake,
     presslake_env,
     reference_run,
     row_counts,
     run_json,
+    start_paused_run,
 )
-from warehouse.faults import FAULT_PAUSE_ENV
 
 __all__ = ["one_article_warehouse", "prefect_server", "reference_run"]
 
@@ -108,34 +105,8 @@ def _kill_at(
     log = workdir / f"killed-{point}.log"
     marker = workdir / f"paused-{point}"
     marker.unlink(missing_ok=True)
-    proc = presslake(
-        "run",
-        "in",
-        "--warehouse",
-        "wh",
-        "--processes",
-        "1",
-        "--published-at",
-        PUBLISHED_AT,
-        env={**env, FAULT_PAUSE_ENV: f"{point}:{marker}"},
-        cwd=workdir,
-        log=log,
-    )
-    deadline = time.monotonic() + POINT_TIMEOUT
-    try:
-        while not marker.exists():
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"run ended (exit {proc.returncode}) before reaching {point!r}:\n"
-                    + log.read_text(errors="replace")[-3000:]
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(f"run did not reach {point!r} in {POINT_TIMEOUT:.0f}s")
-            time.sleep(0.02)
-        kill_group(proc)
-    finally:
-        if proc.poll() is None:
-            kill_group(proc)
+    proc = start_paused_run(workdir, point, env, marker=marker, log=log, timeout=POINT_TIMEOUT)
+    kill_group(proc)
     staging = wh / "staging"
     (run_dir,) = [d for d in staging.iterdir() if d.name not in old_runs]
     return run_dir.name, proc

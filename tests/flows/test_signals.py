@@ -22,7 +22,6 @@ import pytest
 
 from flows.lifecycle import _all_processes, _proc_info
 from tests.flows.servers import (
-    PUBLISHED_AT,
     PrefectServer,
     base_env,
     catalog_files,
@@ -32,10 +31,9 @@ from tests.flows.servers import (
     kill_group,
     one_article_warehouse,
     prefect_server,
-    presslake,
     presslake_env,
+    start_paused_run,
 )
-from warehouse.faults import FAULT_PAUSE_ENV
 from warehouse.store import Warehouse
 
 __all__ = ["one_article_warehouse", "prefect_server"]
@@ -66,32 +64,9 @@ def _env(kind: str, server: PrefectServer, home: Path) -> dict[str, str]:
 def _start_paused(
     workdir: Path, point: str, env: dict[str, str], name: str
 ) -> tuple[subprocess.Popen[bytes], Path]:
-    marker = workdir / f"paused-{name}"
     log = workdir / f"{name}.log"
-    proc = presslake(
-        "run",
-        "in",
-        "--warehouse",
-        "wh",
-        "--processes",
-        "1",
-        "--published-at",
-        PUBLISHED_AT,
-        env={**env, FAULT_PAUSE_ENV: f"{point}:{marker}"},
-        cwd=workdir,
-        log=log,
-    )
-    deadline = time.monotonic() + POINT_TIMEOUT
-    while not marker.exists():
-        if proc.poll() is not None:
-            pytest.fail(
-                f"run ended (exit {proc.returncode}) before reaching {point!r}:\n"
-                + log.read_text(errors="replace")[-3000:]
-            )
-        if time.monotonic() > deadline:
-            kill_group(proc)
-            pytest.fail(f"run did not reach {point!r} in {POINT_TIMEOUT:.0f}s")
-        time.sleep(0.02)
+    marker = workdir / f"paused-{name}"
+    proc = start_paused_run(workdir, point, env, marker=marker, log=log, timeout=POINT_TIMEOUT)
     return proc, log
 
 
