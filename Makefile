@@ -10,7 +10,7 @@ export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install run test lint bench clean cues
+.PHONY: install run test lint bench clean cues train
 
 $(BIN)/presslake: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,10 @@ clean:
 # The mined quote cue lexicon, from PolNeAR train (scripts/mine_quote_cues.py).
 cues: install
 	$(BIN)/python scripts/mine_quote_cues.py --gold $(DATA)/train/quotes/polnear/polnear_train.jsonl
+
+# The quote span model, from PolNeAR train: parse and label the articles
+# (scripts/build_quote_corpus.py), then spacy train (training/quote_spans.cfg) and install the
+# best weights under transforms/data/quotes/model/.
+train: install
+	$(BIN)/python scripts/build_quote_corpus.py --gold $(DATA)/train/quotes/polnear/polnear_train.jsonl --out build/quotes
+	$(BIN)/python scripts/train_quote_model.py --corpus build/quotes --output build/quote-model

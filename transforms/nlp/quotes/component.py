@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from spacy.attrs import LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import ADJ, AUX, NOUN, VERB
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
+from spacy.util import minibatch
 
 from transforms.ids import row_id
 from transforms.nlp.context import (
@@ -18,6 +20,7 @@ from transforms.nlp.context import (
     sentence_index_at,
     token_ids,
 )
+from transforms.nlp.quotes.assemble import STRATEGIES, combine
 from transforms.nlp.quotes.cues import (
     LEXICON_FUNCTION,
     QuoteLexicon,
@@ -26,6 +29,7 @@ from transforms.nlp.quotes.cues import (
     load_cues,
 )
 from transforms.nlp.quotes.direct import merge_marks, transcript_drafts
+from transforms.nlp.quotes.learned import MODEL_FUNCTION, QuoteSpanModel
 from transforms.nlp.quotes.marks import find_quote_spans, find_single_quote_spans
 from transforms.nlp.quotes.records import Draft, Quote, QuoteRecord
 from transforms.nlp.quotes.reported import according_draft, evidence_draft, reported_draft
@@ -245,6 +249,95 @@ def make_quotes(
     """
     return QuoteExtractor(
         lexicon,
+        max_partial_words=max_partial_words,
+        inherit_speaker=inherit_speaker,
+        general_frames=general_frames,
+        min_orphan_words=min_orphan_words,
+        max_title_words=max_title_words,
+    )
+
+
+class LearnedQuoteExtractor(QuoteExtractor):
+    """Pipeline component: the rules' attributions joined with those of the learned span
+    model (:mod:`.learned`, trained on PolNeAR train by ``make train``), which reads the
+    rules' attributions as a feature and finds the ones they miss.
+
+    Args:
+        cues: Cue lexicon, as returned by :func:`load_cues`.
+        model: The span model (``presslake.quote_model.v1``).
+        strategy: How the two are joined (:data:`.assemble.STRATEGIES`).
+        batch_size: Docs per call of the model in :meth:`pipe`.
+        **settings: The rules' settings (see :class:`QuoteExtractor`).
+    """
+
+    def __init__(
+        self,
+        cues: QuoteLexicon,
+        *,
+        model: QuoteSpanModel,
+        strategy: str = "union",
+        batch_size: int = 32,
+        **settings: Any,
+    ) -> None:
+        super().__init__(cues, **settings)
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown quote strategy {strategy!r}; expected one of {STRATEGIES}")
+        self.model = model
+        self.strategy = strategy
+        self.batch_size = batch_size
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def find(self, doc: Doc) -> list[Quote]:
+        """All attributions of ``doc``, sorted by content start."""
+        return list(self(doc)._.pl_quotes)
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            found = [(doc, find_quotes(self.rules, doc)) for doc in batch]
+            for (doc, rules), spans in zip(found, self.model.spans(found), strict=True):
+                doc._.pl_quotes = combine(
+                    doc, rules, spans, strategy=self.strategy, lexicon=self.rules.lexicon
+                )
+                yield doc
+
+
+@Language.factory(
+    "presslake_quotes_v2",
+    default_config={
+        "max_partial_words": 6,
+        "inherit_speaker": True,
+        "general_frames": True,
+        "min_orphan_words": 13,
+        "max_title_words": 3,
+        "strategy": "union",
+        "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": "", "mined": ""},
+        "model": {"@misc": MODEL_FUNCTION, "path": ""},
+    },
+    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
+    assigns=["doc._.pl_quotes"],
+)
+def make_learned_quotes(
+    nlp: Language,
+    name: str,
+    *,
+    max_partial_words: int,
+    inherit_speaker: bool,
+    general_frames: bool,
+    min_orphan_words: int,
+    max_title_words: int,
+    strategy: str,
+    lexicon: QuoteLexicon,
+    model: QuoteSpanModel,
+) -> LearnedQuoteExtractor:
+    """Create the ``presslake_quotes_v2`` component: ``presslake_quotes_v1``'s rules and
+    the learned span model (``[components.presslake_quotes.model]`` in ``config.cfg``: the
+    model directory)."""
+    return LearnedQuoteExtractor(
+        lexicon,
+        model=model,
+        strategy=strategy,
         max_partial_words=max_partial_words,
         inherit_speaker=inherit_speaker,
         general_frames=general_frames,
