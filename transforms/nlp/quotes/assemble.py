@@ -30,8 +30,9 @@ _OPENING = frozenset("“„«\"'‘")
 _CLOSING = frozenset("”»\"'’")
 
 #: ``union``: the rules' attributions and the model's reported speech that overlaps none of
-#: them (chosen on held-out train articles: the same F1 as the other joins tried, the best
-#: indirect recall; the model's direct quotes the rules miss are seldom right);
+#: them and has a speaker (chosen on the held-out train articles, by F1: 0.694 against 0.689
+#: with the model's attributions that have no speaker and 0.690 keeping only named speakers;
+#: the model's direct quotes the rules miss are seldom right);
 #: ``rules`` or ``model``: one of the two alone.
 STRATEGIES = ("union", "rules", "model")
 
@@ -190,7 +191,11 @@ def combine(
         out = learned
     elif strategy == "union":
         out = list(rules) + [
-            q for q in learned if q.kind != "direct" and not any(_overlap(q, r) for r in rules)
+            q
+            for q in learned
+            if q.kind != "direct"
+            and q.speaker_start is not None
+            and not any(_overlap(q, r) for r in rules)
         ]
     else:
         raise ValueError(f"unknown strategy {strategy!r}; expected one of {STRATEGIES}")
