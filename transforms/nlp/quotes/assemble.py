@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from transforms.nlp.context import doc_text, sentence_index_at
 from transforms.nlp.quotes.cues import QuoteLexicon
 from transforms.nlp.quotes.learned import LearnedSpan
 from transforms.nlp.quotes.marks import find_quote_spans
 from transforms.nlp.quotes.records import Quote
-from transforms.nlp.quotes.syntax import is_addressee, np_bounds, speaker_token
+from transforms.nlp.quotes.syntax import is_addressee, is_source_like, np_bounds, speaker_token
 
 #: How a model attribution is scored (the model gives no probability of its own).
 LEARNED_CONFIDENCE = 0.6
@@ -116,7 +116,7 @@ def learned_quotes(
             pool = [s for s in sources if cue_sent.start <= s.start and s.end <= cue_sent.end]
             source = _nearest(cue, [s for s in pool if outside(s)])
             head = doc[_cue_head(doc, cue)]
-            if lexicon is not None and is_addressee(head, (c.start, c.end), lexicon):
+            if lexicon is not None and _addressee_only(doc, head, c, lexicon):
                 continue  # "warned the North": whom the cue addresses, not what is said
             if lexicon is not None and source is None:
                 subject = speaker_token(head, lexicon)
@@ -140,6 +140,20 @@ def learned_quotes(
             )
         )
     return out
+
+
+def _addressee_only(doc: Doc, cue: Token, content: LearnedSpan, lexicon: QuoteLexicon) -> bool:
+    """Whether ``content`` is the source-like object ``cue`` addresses and, at most, phrases
+    without a verb after it ("warned the North in a statement on Monday")."""
+    if is_addressee(cue, (content.start, content.end), lexicon):
+        return True
+    obj = next((c for c in cue.rights if c.dep_ in {"dobj", "dative"}), None)
+    return (
+        obj is not None
+        and obj.left_edge.i == content.start
+        and is_source_like(obj, lexicon)
+        and not any(doc[i].pos_ in {"VERB", "AUX"} for i in range(content.start, content.end))
+    )
 
 
 def _governor(doc: Doc, content: LearnedSpan) -> LearnedSpan | None:
