@@ -110,11 +110,29 @@ CUE_CATEGORIES = {
 }  # fmt: skip
 
 
+#: Full CAMEO codes whose 3- or 4-digit row of the 2021 CAMEO2PLOVER table is used instead of
+#: the cue category, because the codebook's definitions put them there too:
+#: 1712 "Destroy property" -> ASSAULT (ASSAULT mode destroy: "Intentional destruction of
+#: property"); 175 "Use tactics of violent repression" -> ASSAULT ("deliberate actions which can
+#: potentially result in substantial physical harm"); 191 "Impose blockade, restrict movement"
+#: -> COERCE (mode restrict: "Impose restrictions on political freedoms or movement"); 192
+#: "Occupy territory" -> COERCE (mode seize). The table's other differences contradict a
+#: definition and are not taken: 163 sanctions stay SANCTION ("International (political or
+#: economic) sanctions are coded as 'discontinue'"), 0813/0814 easing a curfew or a state of
+#: emergency stay CONCEDE ("removing curfews").
+FULL_CODE_ROWS = frozenset({"1712", "175", "191", "192"})
+
+
 def plover_type(code: str | None, table: dict[str, Plover] | None = None) -> str | None:
     """The type of a CAMEO code by its cue category (08 splits: 081-083 CONCEDE, 084-087
-    RETREAT, as the translation table says); ``None`` for codes that are unknown."""
+    RETREAT, as the translation table says), or by the 2021 table's own row for the codes of
+    :data:`FULL_CODE_ROWS` when ``table`` is given; ``None`` for codes that are unknown."""
     if code is None:
         return "OTHER"
+    if table is not None:
+        for n in (4, 3):
+            if code[:n] in FULL_CODE_ROWS and code[:n] in table:
+                return table[code[:n]].type
     cue = code[:2]
     if cue == "08":
         return "CONCEDE" if code[:3] in {"080", "081", "082", "083"} else "RETREAT"
@@ -127,7 +145,7 @@ def table_differences(codes: set[str], table: dict[str, Plover]) -> list[str]:
     for code in sorted(codes):
         for n in range(len(code), 1, -1):
             if code[:n] in table:
-                if table[code[:n]].type != plover_type(code):
+                if table[code[:n]].type != plover_type(code, table):
                     out.append(f"{code}: cue category {plover_type(code)}, "
                                f"2021 table {table[code[:n]].type}")  # fmt: skip
                 break
@@ -626,9 +644,8 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         + "\n"
         f"# {len(differences)} codes where the 2021 CAMEO2PLOVER table differs from the "
-        "codebook's cue-category reduction (the reduction is used): "
-        + ", ".join(d.split(":")[0] for d in differences)
-        + "\n"
+        "codebook's cue-category reduction (the reduction is used; FULL_CODE_ROWS in the script "
+        "take the table's row): " + ", ".join(d.split(":")[0] for d in differences) + "\n"
         f"# left out: {dict(skipped)}; codebook check ({len(notes)}; resolved in "
         "plover_additions.tsv):" + "".join(f"\n#   {note}" for note in notes) + "\n"
     )

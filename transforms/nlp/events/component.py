@@ -224,10 +224,13 @@ def _mention(
         confidence += 0.1
     if token.pos_ == "NOUN":
         confidence -= 0.1
-    # The main event of the sentence first (PLOVER codes the main event of a sentence);
+    # The main event of the sentence first (PLOVER codes the main event of a sentence: "X
+    # promised to release Y" is AGREE, "X refused to meet Y" REJECT, "X threatened to attack
+    # Y" THREATEN): each clause level below the main verb costs more than the participants
+    # a nested event may add;
     # "Negated events can be excluded from the final event dataset" (codebook, auxiliary
     # modes): they come last.
-    confidence -= 0.05 * min(_depth(ev, token), 4)
+    confidence -= 0.2 * min(_depth(ev, token), 4)
     if modality == "negated":
         confidence -= 0.3
     future = modality == "future" or any(t.future for t in times)

@@ -1,0 +1,60 @@
+"""PLOVER types of whole sentences: the sentence's main event and the codebook's coding
+conventions ("Potential ambiguities" of each category), on sentences written for the test.
+
+The sentence's type is read the way a PLOVER coder reads it: the first typed event by
+confidence (the main clause first)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+
+from transforms.nlp.events import event_mentions
+
+
+def _sentence_type(doc: Doc) -> str:
+    typed = [m for m in event_mentions(doc) if m.event_type != "OTHER"]
+    typed.sort(key=lambda m: -m.confidence)
+    return typed[0].event_type if typed else "OTHER"
+
+
+CASES = [
+    # the governing verb is the event: a promise is AGREE, not the promised act
+    ("The rebel commander promised to release the captured engineers within a week.",
+     "AGREE"),
+    ("Both unions refused to meet the transport minister before the holiday.", "REJECT"),
+    # full CAMEO codes the 2021 table and the codebook type otherwise than the cue category
+    ("The army occupied the disputed islands on Saturday.", "COERCE"),
+    ("Soldiers burned down dozens of houses in the village.", "ASSAULT"),
+    ("Russia invaded its neighbour in the early hours of the morning.", "FIGHT"),
+    # particles the parser labels advmod or prep
+    ("Police pushed back protesters who tried to reach the presidential palace.", "COERCE"),
+    ("The mediators pulled out of the peace talks.", "SANCTION"),
+    # an infinitive attached as an adverbial clause is the verb's TO VERB complement
+    ("The opposition leader mobilized thousands of supporters to demonstrate outside "
+     "parliament.", "PROTEST"),
+    # the codebook's potential ambiguities
+    ("The Chinese side cancelled the planned meeting with the Philippine delegation.",
+     "REJECT"),
+    ("The government barred the charity from entering the region.", "REJECT"),
+    ("The teachers' union withdrew its demand for a new contract.", "CONCEDE"),
+    ("The foreign ministry summoned the Swiss ambassador to complain about the remarks.",
+     "DISAPPROVE"),
+    ("Both sides in the civil war called for an end to the fighting.", "AGREE"),
+    ("The president invited the Chilean leader for a state visit in June.", "AGREE"),
+    ("Indian and French troops began joint military exercises in Rajasthan.", "COOPERATE"),
+    ("The Greek army conducted live-fire exercises on the island.", "MOBILIZE"),
+    ("The army deployed tanks along the northern border.", "MOBILIZE"),
+    ("Dock workers went on strike to demand higher wages.", "PROTEST"),
+    ("Police forces of both countries shared intelligence on the smuggling network.",
+     "COOPERATE"),
+    ("The regime allowed United Nations inspectors into the reactor site.", "RETREAT"),
+    ("The court dismissed the government's request to ban the party.", "REJECT"),
+    ("The government shut down the internet in the northern provinces.", "COERCE"),
+    ("A grand jury indicted the former mayor on bribery counts.", "DISAPPROVE"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_sentence_type(nlp, text: str, expected: str) -> None:
+    assert _sentence_type(nlp(text)) == expected
