@@ -54,6 +54,13 @@ class _Slots:
                 for pobj in ev.ctx.children(child, {"pobj"}):
                     self.pp.add(f"{prep}:{pobj.lower_}")
                     self.pp.add(f"{prep}:{pobj.lemma_.lower()}")
+                # "out of the talks": the inner preposition's phrase is on the verb too
+                for inner in ev.ctx.children(child, {"prep"}):
+                    self.preps.add(inner.lower_)
+                    self.pp.add(inner.lower_ + ":*")
+                    for pobj in ev.ctx.children(inner, {"pobj"}):
+                        self.pp.add(f"{inner.lower_}:{pobj.lower_}")
+                        self.pp.add(f"{inner.lower_}:{pobj.lemma_.lower()}")
         if token.pos_ == "NOUN":
             heads = [
                 p for c in ev.ctx.children(token, {"prep"}) for p in ev.ctx.children(c, {"pobj"})
@@ -67,7 +74,14 @@ class _Slots:
         # the head and its compounds ("relief supplies" matches a RELIEF pattern)
         heads.extend(c for h in list(heads) for c in ev.ctx.children(h, {"compound"}))
         self.objects = {h.lemma_.lower() for h in heads} | {h.lower_ for h in heads}
-        self.xcomps = {c.lemma_.lower() for c in kids if c.dep_ == "xcomp"}
+        # an infinitive the parser attached as an adverbial clause is a "TO VERB" complement
+        # too ("mobilized supporters to demonstrate")
+        self.xcomps = {
+            c.lemma_.lower()
+            for c in kids
+            if c.dep_ == "xcomp"
+            or (c.dep_ == "advcl" and any(a.lower_ == "to" for a in ev.ctx.children(c, {"aux"})))
+        }
         self.mods = {c.lemma_.lower() for c in kids if c.dep_ in {"compound", "amod"}}
 
     def matches(self, constraints: tuple[Constraint, ...]) -> bool:

@@ -63,9 +63,23 @@ def derived_verb(ev: EventScope, token: Token) -> str | None:
     return None
 
 
+#: Adverbs that are the particle of a phrasal verb when the parser labels them ``advmod`` or
+#: ``prep`` ("pushed back the crowd", "pulled out of the talks").
+_PARTICLES = frozenset({"back", "out", "off", "down", "up", "away", "over"})
+
+
 def particle(ev: EventScope, token: Token) -> str:
+    """The verb's particle: a ``prt`` child, else a particle word the parser attached as an
+    adverb, or as a preposition without an object of its own ("out" in "pulled out of")."""
     for child in ev.ctx.kids(token):
         if child.dep_ == "prt":
+            return child.lower_
+    for child in ev.ctx.kids(token):
+        if child.lower_ not in _PARTICLES or child.i < token.i:
+            continue
+        if child.dep_ == "advmod" or (
+            child.dep_ == "prep" and not ev.ctx.children(child, {"pobj", "pcomp"})
+        ):
             return child.lower_
     return ""
 
