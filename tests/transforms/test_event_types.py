@@ -52,9 +52,31 @@ CASES = [
     ("The court dismissed the government's request to ban the party.", "REJECT"),
     ("The government shut down the internet in the northern provinces.", "COERCE"),
     ("A grand jury indicted the former mayor on bribery counts.", "DISAPPROVE"),
+    ("The government expelled the ambassador of its neighbour.", "SANCTION"),
+    ("The authorities deported dozens of migrants to their home countries.", "COERCE"),
+    ("Bus drivers walked off the job over unpaid wages.", "PROTEST"),
+    ("The minister defended the army's conduct during the floods.", "SUPPORT"),
+    ("Separatists detonated two bombs near the railway station.", "ASSAULT"),
+    ("The cleric called on his followers to boycott the vote.", "DEMAND"),
+    # a time expression is no phrase of a pattern: "on Sunday" is not "call on X"
+    ("The chancellor telephoned the French president on Sunday evening.", "CONSULT"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_sentence_type(nlp, text: str, expected: str) -> None:
     assert _sentence_type(nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("The village was hit by air strikes overnight.", "strikes", "FIGHT"),
+        ("Hundreds of dockers joined the strike at the port.", "strike", "PROTEST"),
+    ],
+)
+def test_strike_from_the_air_is_no_labour_strike(
+    nlp, text: str, trigger: str, expected: str
+) -> None:
+    (event,) = [m for m in event_mentions(nlp(text)) if m.trigger_text == trigger]
+    assert event.event_type == expected

@@ -46,8 +46,12 @@ class _Slots:
         self.particle = particle(ev, token)
         self.preps: set[str] = set()
         self.pp: set[str] = set()
+        timex = ev.ctx.timex_by_token
         for child in kids:
             if child.dep_ in {"prep", "agent"}:
+                if any(p.i in timex for p in ev.ctx.children(child, {"pobj"})):
+                    # "on Sunday" is a time, not the phrase of a pattern ("call on X")
+                    continue
                 prep = child.lower_
                 self.preps.add(prep)
                 self.pp.add(prep + ":*")
