@@ -303,23 +303,18 @@ def _count(ev: EventScope, noun: Token) -> tuple[int, int] | None:
     return doc[lo].idx, doc[hi].idx + len(doc[hi])
 
 
-#: Nouns that count or group events: "a series of attacks", "a wave of arrests".
-_COLLECTIVE_NOUNS = frozenset(
-    {"series", "wave", "spate", "string", "round", "flurry", "barrage", "volley", "campaign",
-     "number", "couple", "set"}
-)  # fmt: skip
 #: "claimed responsibility for the bombing": the noun's agent is the claimant.
 _RESPONSIBILITY_NOUNS = frozenset({"responsibility", "credit"})
 
 
-def _collective_head(noun: Token) -> Token:
+def _collective_head(ev: EventScope, noun: Token) -> Token:
     """The collective noun a trigger is counted by ("a series of attacks" -> series), else the
     trigger itself."""
     head = noun.head
     if (
         noun.dep_ == "pobj"
         and head.lower_ == "of"
-        and head.head.lemma_.lower() in (_COLLECTIVE_NOUNS)
+        and head.head.lemma_.lower() in ev.lex.words("collective_noun")
     ):
         return head.head
     return noun
@@ -383,7 +378,7 @@ def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
         ]
     if not frame.actors:
         frame.actors = _nominal_actors(ev, noun)
-    anchor = _collective_head(noun)
+    anchor = _collective_head(ev, noun)
     if anchor is not noun and not frame.actors:
         # "launched a series of attacks": the collective noun stands where the event would
         noun_actors = noun_frame(ev, anchor, light_governor(ev, anchor)).actors

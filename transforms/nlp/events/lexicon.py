@@ -55,6 +55,7 @@ WORD_CLASSES = (
     "transfer",
     "unaccusative",
     "civilian_sector",
+    "collective_noun",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"
