@@ -62,6 +62,12 @@ def _role(mention, role: str) -> list[str]:
         # "between X and Y": both sides act
         ("A gun battle between smugglers and border guards lasted an hour.", "battle",
          "smugglers", None),
+        # a raised passive with a by-agent: the agent acts
+        ("The arson is thought to have been carried out by disgruntled workers.", "carried",
+         "workers", None),
+        # a raised passive without one: the raised subject is no actor
+        ("The pipeline deal is expected to be ratified before winter.", "ratified", None,
+         None),
         # a claim of responsibility names the agent
         ("A little-known faction claimed responsibility for the bombing.", "bombing", "faction",
          None),

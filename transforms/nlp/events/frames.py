@@ -161,14 +161,19 @@ def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     """Actor heads of ``verb``: its subject, else the subject it inherits."""
     if seen > 6:
         return []
-    passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
-    if passive:
-        agents = [
-            pobj
-            for agent in ev.ctx.children(verb, {"agent"})
-            for pobj in ev.ctx.children(agent, {"pobj"})
-        ]
+    agents = [
+        pobj
+        for agent in ev.ctx.children(verb, {"agent"})
+        for pobj in ev.ctx.children(agent, {"pobj"})
+    ]
+    if agents:
+        # the by-agent of a passive acts, also where the subject was raised away ("the attack
+        # is believed to have been carried out by X")
         return [_relative_antecedent(a) for a in agents]
+    if ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS | {"auxpass"}):
+        # a passive without an agent: nobody is made up, and a raised subject ("the merger
+        # is expected to be approved") is what the event acts on, not its actor
+        return []
     subjects = ev.ctx.children(verb, SUBJECT_DEPS)
     if subjects:
         return [_relative_antecedent(s) for s in subjects if s.pos_ != "SCONJ"]
