@@ -58,6 +58,12 @@ CASES = [
     ("The minister defended the army's conduct during the floods.", "SUPPORT"),
     ("Separatists detonated two bombs near the railway station.", "ASSAULT"),
     ("The cleric called on his followers to boycott the vote.", "DEMAND"),
+    # one-sided violence: the victim is unarmed
+    ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
+    ("Troops opened fire on rebel positions near the river.", "FIGHT"),
+    # a support verb over an eventive object: the object's event carries the type
+    ("The insurgents escalated their attacks on supply convoys.", "FIGHT"),
+    ("A retired judge led a protest against the new courts law.", "PROTEST"),
     # a time expression is no phrase of a pattern: "on Sunday" is not "call on X"
     ("The chancellor telephoned the French president on Sunday evening.", "CONSULT"),
 ]  # fmt: skip

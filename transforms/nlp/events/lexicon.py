@@ -56,6 +56,7 @@ WORD_CLASSES = (
     "unaccusative",
     "civilian_sector",
     "collective_noun",
+    "support_verb",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

@@ -10,7 +10,7 @@ from transforms.nlp.events.frames import agent_of
 from transforms.nlp.events.lexicon import Constraint, LexiconEntry
 from transforms.nlp.events.modality import CONDITION_MARKS
 from transforms.nlp.events.scope import OBJECT_DEPS, EventScope
-from transforms.nlp.events.triggers import derived_verb, particle
+from transforms.nlp.events.triggers import derived_verb, eventive_object, particle
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
 
@@ -137,6 +137,9 @@ def base_type(ev: EventScope, token: Token) -> str:
     pos = "NOUN" if token.pos_ in {"NOUN", "PROPN"} else "VERB"
     if pos == "VERB" and lemma in ev.lex.speech:
         # a statement is CAMEO 01, which the codebook's translation table drops: untyped
+        return "OTHER"
+    if pos == "VERB" and lemma in ev.lex.words("support_verb") and eventive_object(ev, token):
+        # "escalated its attacks", "led a protest": the object's event carries the type
         return "OTHER"
     entries = ev.lex.entries.get(lemma) or ev.lex.entries.get(token.lower_, ())
     found = _first_match(ev, token, entries, pos)

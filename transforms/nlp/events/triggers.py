@@ -92,7 +92,7 @@ def is_verb_trigger(ev: EventScope, token: Token) -> bool:
     lemma = lemma_of(token)
     if lemma in ev.lex.grammatical:
         return False
-    if lemma in ev.lex.light and _eventive_object(ev, token) is not None:
+    if lemma in ev.lex.light and eventive_object(ev, token) is not None:
         return False
     return bool(token.is_alpha or "-" in token.text)
 
@@ -118,7 +118,7 @@ def is_noun_trigger(ev: EventScope, token: Token) -> bool:
     )
 
 
-def _eventive_object(ev: EventScope, verb: Token) -> Token | None:
+def eventive_object(ev: EventScope, verb: Token) -> Token | None:
     """The eventive noun a light verb governs ("held talks", "engaged in warfare")."""
     for child in ev.ctx.kids(verb):
         if child.dep_ in OBJECT_DEPS and is_noun_trigger(ev, child):
