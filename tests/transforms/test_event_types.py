@@ -58,6 +58,13 @@ CASES = [
     ("The minister defended the army's conduct during the floods.", "SUPPORT"),
     ("Separatists detonated two bombs near the railway station.", "ASSAULT"),
     ("The cleric called on his followers to boycott the vote.", "DEMAND"),
+    ("The army allowed aid convoys to enter the besieged district.", "RETREAT"),
+    ("The council turned down the proposal for a new dam.", "REJECT"),
+    ("The government expelled the United Nations weapons inspectors.", "SANCTION"),
+    # a declared ceasefire is a verbal concession, not yet a retreat
+    ("The rebels declared a unilateral ceasefire for the holiday period.", "CONCEDE"),
+    # thinking is no consultation
+    ("The cabinet is considering new tariffs on steel imports.", "SANCTION"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),
@@ -86,3 +93,15 @@ def test_strike_from_the_air_is_no_labour_strike(
 ) -> None:
     (event,) = [m for m in event_mentions(nlp(text)) if m.trigger_text == trigger]
     assert event.event_type == expected
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [("picket", "PROTEST"), ("blockade", "COERCE"), ("hacking", "COERCE"), ("rape", "ASSAULT"),
+     ("beheading", "ASSAULT"), ("ambush", "FIGHT"), ("charges", "DISAPPROVE"), ("loan", "AID"),
+     ("drill", "MOBILIZE"), ("alert", "MOBILIZE")],
+)  # fmt: skip
+def test_nouns_the_codebook_names(nlp, noun: str, expected: str) -> None:
+    doc = nlp(f"Reporters described the {noun} in the northern town.")
+    typed = {m.trigger_text: m.event_type for m in event_mentions(doc)}
+    assert typed.get(noun) == expected

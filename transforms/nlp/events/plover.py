@@ -71,6 +71,15 @@ class _Slots:
             ]
         else:
             heads = [c for c in kids if c.dep_ in OBJECT_DEPS | {"nsubjpass"}]
+            # "allowed aid convoys to enter": the subject the parser gives the infinitive
+            # is the verb's object in the dictionary's patterns ("ALLOW * AID")
+            heads.extend(
+                subj
+                for c in kids
+                if c.dep_ in {"ccomp", "xcomp"}
+                and any(a.lower_ == "to" for a in ev.ctx.children(c, {"aux"}))
+                for subj in ev.ctx.children(c, {"nsubj"})
+            )
         heads.extend(
             p for h in list(heads) for c in ev.ctx.children(h, {"prep"})
             if c.lower_ == "of" for p in ev.ctx.children(c, {"pobj"})
@@ -161,6 +170,15 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     """
     if base != "OTHER" and discarded(ev, token):
         return "OTHER"
+    if (
+        base == "RETREAT"
+        and token.pos_ == "NOUN"
+        and token.dep_ in OBJECT_DEPS
+        and token.head.lemma_.lower() in ev.lex.speech
+    ):
+        # "declared a ceasefire": CONCEDE covers "declarations (but not implementations) of
+        # ceasefires and withdrawals from territory" (codebook, CONCEDE)
+        return "CONCEDE"
     if base == "AGREE":
         for comp in ev.ctx.children(token, {"xcomp"}):
             inner = base_type(ev, comp)
