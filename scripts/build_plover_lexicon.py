@@ -133,6 +133,10 @@ def plover_type(code: str | None, table: dict[str, Plover] | None = None) -> str
         for n in (4, 3):
             if code[:n] in FULL_CODE_ROWS and code[:n] in table:
                 return table[code[:n]].type
+    if code[:3] == "016":
+        # Note 2 of the translation table: "a CAMEO '016: Deny responsibility' might be
+        # considered REJECT" (REJECT: "All rejections and refusals"); documented here as it asks
+        return "REJECT"
     cue = code[:2]
     if cue == "08":
         return "CONCEDE" if code[:3] in {"080", "081", "082", "083"} else "RETREAT"

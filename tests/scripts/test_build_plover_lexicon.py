@@ -24,6 +24,7 @@ _spec.loader.exec_module(build)
         ("0311", "AGREE"), ("042", "CONSULT"), ("083", "CONCEDE"), ("0874", "RETREAT"),
         ("093", "INVESTIGATE"), ("1056", "DEMAND"), ("112", "DISAPPROVE"), ("163", "SANCTION"),
         ("192", "FIGHT"), ("1823", "ASSAULT"), ("020", "DEMAND"), ("015", "OTHER"),
+        ("016", "REJECT"),
         (None, "OTHER"), ("99", None),
     ],
 )  # fmt: skip

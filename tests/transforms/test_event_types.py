@@ -65,6 +65,15 @@ CASES = [
     ("The rebels declared a unilateral ceasefire for the holiday period.", "CONCEDE"),
     # thinking is no consultation
     ("The cabinet is considering new tariffs on steel imports.", "SANCTION"),
+    # a protest delivered as a note is diplomatic: ACCUSE 'disapprove'
+    ("The embassy lodged a strong protest with the host government over the arrests.",
+     "DISAPPROVE"),
+    ("The two armies exchanged prisoners at the border crossing.", "RETREAT"),
+    ("The militia vowed to retaliate for the killing of its commander.", "THREATEN"),
+    # CAMEO 016, deny responsibility: REJECT (Note 2 of the translation table)
+    ("The junta denied the allegations of torture.", "REJECT"),
+    # readiness is an intent: a future consultation is AGREE
+    ("The government said it was ready to resume negotiations with the rebels.", "AGREE"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),

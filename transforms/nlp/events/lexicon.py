@@ -57,6 +57,7 @@ WORD_CLASSES = (
     "civilian_sector",
     "collective_noun",
     "support_verb",
+    "note_verb",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

@@ -170,6 +170,12 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     """
     if base != "OTHER" and discarded(ev, token):
         return "OTHER"
+    if base == "PROTEST" and token.pos_ == "NOUN":
+        light = token.head
+        if token.dep_ in OBJECT_DEPS and light.lemma_.lower() in ev.lex.words("note_verb"):
+            # "lodged a protest with the ministry": "Diplomatic protests ... are coded as
+            # ACCUSE 'disapprove'" (codebook, PROTEST)
+            return "DISAPPROVE"
     if (
         base == "RETREAT"
         and token.pos_ == "NOUN"
@@ -198,8 +204,14 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     if base == "OTHER" or modality not in {"future", "hypothetical"}:
         return base
     in_condition = any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(token))
-    governed = token.dep_ in {"xcomp", "conj", "pcomp", "pobj", "dobj"} and (
-        base_type(ev, token.head) != "OTHER" or token.pos_ == "NOUN"
+    # an event governed by a typed one ("threatened to attack") keeps its type; a grammatical
+    # or light verb over it ("ready to resume talks") governs nothing
+    head_lemma = token.head.lemma_.lower()
+    governed = (
+        token.dep_ in {"xcomp", "conj", "pcomp", "pobj", "dobj"}
+        and head_lemma not in ev.lex.grammatical
+        and not (token.pos_ == "NOUN" and head_lemma in ev.lex.light)
+        and (base_type(ev, token.head) != "OTHER" or token.pos_ == "NOUN")
     )
     if in_condition or governed:
         return base
