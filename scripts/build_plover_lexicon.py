@@ -113,14 +113,15 @@ CUE_CATEGORIES = {
 #: Full CAMEO codes whose 3- or 4-digit row of the 2021 CAMEO2PLOVER table is used instead of
 #: the cue category, because the codebook's definitions put them there too:
 #: 1712 "Destroy property" -> ASSAULT (ASSAULT mode destroy: "Intentional destruction of
-#: property"); 175 "Use tactics of violent repression" -> ASSAULT ("deliberate actions which can
-#: potentially result in substantial physical harm"); 191 "Impose blockade, restrict movement"
+#: property"); 191 "Impose blockade, restrict movement"
 #: -> COERCE (mode restrict: "Impose restrictions on political freedoms or movement"); 192
 #: "Occupy territory" -> COERCE (mode seize). The table's other differences contradict a
 #: definition and are not taken: 163 sanctions stay SANCTION ("International (political or
 #: economic) sanctions are coded as 'discontinue'"), 0813/0814 easing a curfew or a state of
-#: emergency stay CONCEDE ("removing curfews").
-FULL_CODE_ROWS = frozenset({"1712", "175", "191", "192"})
+#: emergency stay CONCEDE ("removing curfews"), 175 "violent repression" stays COERCE (the
+#: dictionary codes arresting protesters or journalists 175; COERCE is "Repression,
+#: restrictions on rights, or coercive uses of power falling short of violence", mode arrest).
+FULL_CODE_ROWS = frozenset({"1712", "191", "192"})
 
 
 def plover_type(code: str | None, table: dict[str, Plover] | None = None) -> str | None:

@@ -70,3 +70,4 @@ def test_full_code_rows_of_the_2021_table(shared_data: Path) -> None:
     assert build.plover_type("163", table) == "SANCTION"  # sanctions: mode discontinue
     assert build.plover_type("0813", table) == "CONCEDE"  # "removing curfews"
     assert build.plover_type("190", table) == "FIGHT"
+    assert build.plover_type("175", table) == "COERCE"  # repression short of violence

@@ -74,6 +74,12 @@ CASES = [
     ("The junta denied the allegations of torture.", "REJECT"),
     # readiness is an intent: a future consultation is AGREE
     ("The government said it was ready to resume negotiations with the rebels.", "AGREE"),
+    # arresting protesters is repression short of violence (CAMEO 175 stays COERCE)
+    ("Two journalists were arrested by police in Cairo on Tuesday.", "COERCE"),
+    ("Police used tear gas and rubber bullets to disperse the protesters.", "ASSAULT"),
+    # an intent over a light verb: the light verb's object is the act
+    ("The Security Council voted to impose an arms embargo on the junta.", "SANCTION"),
+    ("The government recalled its ambassador from Paris for consultations.", "SANCTION"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),

@@ -9,7 +9,7 @@ from spacy.tokens import Token
 from transforms.nlp.events.frames import agent_of
 from transforms.nlp.events.lexicon import Constraint, LexiconEntry
 from transforms.nlp.events.modality import CONDITION_MARKS
-from transforms.nlp.events.scope import OBJECT_DEPS, EventScope
+from transforms.nlp.events.scope import OBJECT_DEPS, EventScope, lemma_of
 from transforms.nlp.events.triggers import derived_verb, eventive_object, particle
 
 _HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION", "REJECT", "THREATEN"})
@@ -188,6 +188,10 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     if base == "AGREE":
         for comp in ev.ctx.children(token, {"xcomp"}):
             inner = base_type(ev, comp)
+            obj = eventive_object(ev, comp) if lemma_of(comp) in ev.lex.light else None
+            if obj is not None:
+                # "voted to impose an embargo": the light verb's object is the act
+                inner = base_type(ev, obj)
             if inner in _FORCE:
                 # An intent to use force is a threat: the CAMEO dictionary's transformation
                 # "a (_ b ATTACK) WANT = a b 138" (PETRARCH2 CAMEO.2.0.txt).
