@@ -80,6 +80,9 @@ CASES = [
     # an intent over a light verb: the light verb's object is the act
     ("The Security Council voted to impose an arms embargo on the junta.", "SANCTION"),
     ("The government recalled its ambassador from Paris for consultations.", "SANCTION"),
+    # one-way funding is aid, not mutual cooperation
+    ("The foundation funded three clinics in the refugee camps.", "AID"),
+    ("The bombers used homemade explosives hidden in a van.", "ASSAULT"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),
