@@ -83,6 +83,18 @@ CASES = [
     # one-way funding is aid, not mutual cooperation
     ("The foundation funded three clinics in the refugee camps.", "AID"),
     ("The bombers used homemade explosives hidden in a van.", "ASSAULT"),
+    ("Both governments committed themselves to reopening the border crossings.", "AGREE"),
+    ("The authorities granted an amnesty to hundreds of deserters.", "CONCEDE"),
+    ("The governor agreed to the demands of the hunger strikers.", "CONCEDE"),
+    ("The World Food Programme distributed rations to displaced families.", "AID"),
+    ("Government forces pulled out of the contested oil town.", "RETREAT"),
+    ("The guerrillas handed back the captured territory to the army.", "RETREAT"),
+    ("The rebels dismissed the government's offer of an amnesty.", "REJECT"),
+    ("The country severed its trade links with its former ally.", "SANCTION"),
+    ("The army reinforced its positions along the ceasefire line.", "MOBILIZE"),
+    ("A mob lynched two men accused of theft.", "ASSAULT"),
+    # an act done to protest is a protest
+    ("Students occupied the university library to protest the fee increase.", "PROTEST"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),

@@ -58,6 +58,7 @@ WORD_CLASSES = (
     "collective_noun",
     "support_verb",
     "note_verb",
+    "protest_verb",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

@@ -170,6 +170,18 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     """
     if base != "OTHER" and discarded(ev, token):
         return "OTHER"
+    if (
+        token.pos_ == "VERB"
+        and base not in {"OTHER", "PROTEST"}
+        and any(
+            lemma_of(c) in ev.lex.words("protest_verb")
+            and any(a.lower_ == "to" for a in ev.ctx.children(c, {"aux"}))
+            for c in ev.ctx.children(token, {"advcl", "xcomp"})
+        )
+    ):
+        # "occupied the library to protest the fees": "collective actions carried out as
+        # protests against the recipient" are PROTEST (codebook, PROTEST)
+        return "PROTEST"
     if base == "PROTEST" and token.pos_ == "NOUN":
         light = token.head
         if token.dep_ in OBJECT_DEPS and light.lemma_.lower() in ev.lex.words("note_verb"):
