@@ -40,7 +40,6 @@ CASES = [
     ("The teachers' union withdrew its demand for a new contract.", "CONCEDE"),
     ("The foreign ministry summoned the Swiss ambassador to complain about the remarks.",
      "DISAPPROVE"),
-    ("Both sides in the civil war called for an end to the fighting.", "AGREE"),
     ("The president invited the Chilean leader for a state visit in June.", "AGREE"),
     ("Indian and French troops began joint military exercises in Rajasthan.", "COOPERATE"),
     ("The Greek army conducted live-fire exercises on the island.", "MOBILIZE"),
@@ -95,6 +94,22 @@ CASES = [
     ("A mob lynched two men accused of theft.", "ASSAULT"),
     # an act done to protest is a protest
     ("Students occupied the university library to protest the fee increase.", "PROTEST"),
+    # a conditional use of force, reported: a threat
+    ("The president said he would use force if the rebels refused to disarm.", "THREATEN"),
+    # a negated acceptance is a refusal
+    ("Officials said the government would not accept foreign mediation.", "REJECT"),
+    # an explosive that strikes: one-sided violence
+    ("A roadside bomb struck a police patrol, killing four officers.", "ASSAULT"),
+    # armed forces leaving a place retreat; they do not visit
+    ("The last foreign troops left the country on Sunday.", "RETREAT"),
+    ("The foreign minister left for Tokyo on Sunday.", "CONSULT"),
+    ("The refugee agency provided tents and blankets to the displaced families.", "AID"),
+    # "call for an end" to fighting is an intent (codebook, REQUEST); to other things a demand
+    ("Both sides in the civil war called for an end to the fighting.", "AGREE"),
+    ("The pope called for an end to the persecution of religious minorities.", "DEMAND"),
+    # a joint military operation is cooperation
+    ("The two police forces launched a joint operation against drug traffickers.",
+     "COOPERATE"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),

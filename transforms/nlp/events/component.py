@@ -27,9 +27,9 @@ from transforms.nlp.events.lexicon import (
     load_lexicon,
 )
 from transforms.nlp.events.modality import modality_of
-from transforms.nlp.events.plover import base_type, context_type, one_sided
+from transforms.nlp.events.plover import actor_context, base_type, context_type, one_sided
 from transforms.nlp.events.records import EventArgument, EventMention
-from transforms.nlp.events.scope import EventScope
+from transforms.nlp.events.scope import EventScope, lemma_of
 from transforms.nlp.events.triggers import is_noun_trigger, is_verb_trigger, light_governor
 from transforms.nlp.time_values import TimexSpan
 
@@ -117,6 +117,10 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
     base = base_type(ev, token)
     modality = modality_of(ev, token)
     event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
+    event_type = actor_context(ev, token, event_type, frame.actors)
+    if modality == "negated" and lemma_of(token) in ev.lex.words("accept_verb"):
+        # "would not accept mediation" is a refusal: REJECT, "All rejections and refusals"
+        event_type, modality = "REJECT", "asserted"
     if event_type == "DEMAND" and base != "DEMAND":
         speaker = token.head
         if token.dep_ == "ccomp" and speaker.lemma_.lower() in ev.lex.speech:
@@ -164,6 +168,7 @@ def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
     if not frame.actors and not frame.targets and base == "OTHER" and light is None and (unlisted):
         return None
     event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
+    event_type = actor_context(ev, token, event_type, frame.actors)
     return _mention(ev, token, event_type, modality, frame, base=base,
                          governor=light)  # fmt: skip
 

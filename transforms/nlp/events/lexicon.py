@@ -59,6 +59,12 @@ WORD_CLASSES = (
     "support_verb",
     "note_verb",
     "protest_verb",
+    "appeal_verb",
+    "truce_noun",
+    "explosive_noun",
+    "leave_verb",
+    "armed_sector",
+    "accept_verb",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

@@ -182,6 +182,20 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         # "occupied the library to protest the fees": "collective actions carried out as
         # protests against the recipient" are PROTEST (codebook, PROTEST)
         return "PROTEST"
+    if (
+        token.pos_ == "NOUN"
+        and base in _FORCE | {"MOBILIZE"}
+        and any(
+            c.dep_ in {"amod", "compound"} and c.lemma_.lower() in {"joint", "combined"}
+            for c in ev.ctx.kids(token)
+        )
+    ):
+        # "a joint operation": "Joint military operations are coded as COOPERATE"
+        return "COOPERATE"
+    if lemma_of(token) in ev.lex.words("appeal_verb") and _calls_for_an_end(ev, token):
+        # "When one or more parties to a conflict call for ending the conflict, that is taken
+        # to be an expression of intent on the part of the actor and is thus coded as AGREE"
+        return "AGREE"
     if base == "PROTEST" and token.pos_ == "NOUN":
         light = token.head
         if token.dep_ in OBJECT_DEPS and light.lemma_.lower() in ev.lex.words("note_verb"):
@@ -246,6 +260,43 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         return "CONCEDE"
     if base in _COOPERATIVE and modality == "future":
         return "AGREE"
+    return base
+
+
+def _calls_for_an_end(ev: EventScope, token: Token) -> bool:
+    """Whether ``token`` calls for a ceasefire or for the end of fighting ("called for an end
+    to the fighting", "urged a truce")."""
+    asked = [
+        p for prep in ev.ctx.children(token, {"prep"}) if prep.lower_ == "for"
+        for p in ev.ctx.children(prep, {"pobj"})
+    ] + list(ev.ctx.children(token, OBJECT_DEPS))  # fmt: skip
+    for noun in asked:
+        lemma = noun.lemma_.lower()
+        if lemma in ev.lex.words("truce_noun"):
+            return True
+        if lemma in {"end", "halt", "cessation"}:
+            for prep in ev.ctx.children(noun, {"prep"}):
+                for fought in ev.ctx.children(prep, {"pobj"}):
+                    if base_type(ev, fought) in _FORCE or (
+                        fought.lemma_.lower() in ev.lex.words("truce_noun")
+                    ):
+                        return True
+    return False
+
+
+def actor_context(ev: EventScope, token: Token, base: str, actors: list[Token]) -> str:
+    """Types the actor decides: an explosive that strikes is ASSAULT (mode explosives: "Any
+    explosive not incorporated in a heavy weapon: mines, IEDS, car bombs"); armed forces that
+    leave a place retreat (RETREAT mode withdraw: "Retreat from territory or withdraw forces
+    from an area"), they do not visit."""
+    heads = [a.lemma_.lower() for a in actors]
+    if base == "FIGHT" and any(h in ev.lex.words("explosive_noun") for h in heads):
+        return "ASSAULT"
+    if base == "CONSULT" and lemma_of(token) in ev.lex.words("leave_verb"):
+        for actor in actors:
+            agent = agent_of(ev, actor)
+            if agent is not None and agent.sector in ev.lex.words("armed_sector"):
+                return "RETREAT"
     return base
 
 
