@@ -110,6 +110,17 @@ CASES = [
     # a joint military operation is cooperation
     ("The two police forces launched a joint operation against drug traffickers.",
      "COOPERATE"),
+    # phrasal verbs
+    ("The defence minister stepped down after the scandal.", "RETREAT"),
+    ("The ministry ruled out a return to the negotiating table.", "REJECT"),
+    ("The cardinal spoke out against the death penalty.", "DISAPPROVE"),
+    ("The rival factions struck a deal to form a unity government.", "AGREE"),
+    ("Delegates from the two Koreas sat down with United Nations officials in Geneva.",
+     "CONSULT"),
+    ("Border guards turned back hundreds of migrants.", "REJECT"),
+    ("Soldiers set up roadblocks around the city.", "COERCE"),
+    ("The two universities teamed up to build a research reactor.", "COOPERATE"),
+    ("Police clamped down on street vendors in the old city.", "COERCE"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),
