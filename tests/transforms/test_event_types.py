@@ -131,6 +131,10 @@ CASES = [
     ("The opposition delegates walked out of the talks in protest.", "SANCTION"),
     ("Most Arab states sided with the Palestinian leadership on the issue.", "SUPPORT"),
     ("Gunmen gunned down a local journalist outside his home.", "ASSAULT"),
+    # the discards keep sports and entertainment out, not history, disasters or elections
+    ("The ruling party won the election by a landslide and arrested its rivals.", "COERCE"),
+    ("Rescue teams delivered food to the villages hit by the typhoon.", "AID"),
+    ("The home side attacked throughout the second half of the football match.", "OTHER"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),
