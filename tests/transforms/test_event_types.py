@@ -135,6 +135,15 @@ CASES = [
     ("The ruling party won the election by a landslide and arrested its rivals.", "COERCE"),
     ("Rescue teams delivered food to the villages hit by the typhoon.", "AID"),
     ("The home side attacked throughout the second half of the football match.", "OTHER"),
+    # what one wants another to do is a request; what one wants to do, an intent
+    ("Protest leaders want the government to resign.", "DEMAND"),
+    ("The rebels want to rejoin the talks next month.", "AGREE"),
+    ("Both sides expressed their readiness to resume the dialogue.", "AGREE"),
+    ("Police questioned the suspects for several hours.", "INVESTIGATE"),
+    ("Workers at the car plant downed tools over the dismissals.", "PROTEST"),
+    ("Masked men torched the offices of the independent newspaper.", "ASSAULT"),
+    # broad promises of future aid are AGREE (codebook, AID)
+    ("Japan pledged to send doctors to the quake zone.", "AGREE"),
     # one-sided violence: the victim is unarmed
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),

@@ -65,6 +65,7 @@ WORD_CLASSES = (
     "leave_verb",
     "armed_sector",
     "accept_verb",
+    "want_verb",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

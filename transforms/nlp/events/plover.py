@@ -211,6 +211,14 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         # "declared a ceasefire": CONCEDE covers "declarations (but not implementations) of
         # ceasefires and withdrawals from territory" (codebook, CONCEDE)
         return "CONCEDE"
+    if (
+        base == "AGREE"
+        and lemma_of(token) in ev.lex.words("want_verb")
+        and _wants_another(ev, token)
+    ):
+        # "want the government to resign": what one wants another to do is a request
+        # (REQUEST: "All requests, demands, and orders")
+        return "DEMAND"
     if base == "AGREE":
         for comp in ev.ctx.children(token, {"xcomp"}):
             inner = base_type(ev, comp)
@@ -261,6 +269,18 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
     if base in _COOPERATIVE and modality == "future":
         return "AGREE"
     return base
+
+
+def _wants_another(ev: EventScope, token: Token) -> bool:
+    """Whether the complement of a verb of wanting has a doer other than its subject ("want
+    the government to resign": an object before the infinitive, or the infinitive's own
+    subject)."""
+    for comp in ev.ctx.children(token, {"xcomp", "ccomp"}):
+        if not any(a.lower_ == "to" for a in ev.ctx.children(comp, {"aux"})):
+            continue
+        if ev.ctx.children(comp, {"nsubj"}) or ev.ctx.children(token, OBJECT_DEPS):
+            return True
+    return False
 
 
 def _calls_for_an_end(ev: EventScope, token: Token) -> bool:
