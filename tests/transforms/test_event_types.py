@@ -144,7 +144,10 @@ CASES = [
     ("Masked men torched the offices of the independent newspaper.", "ASSAULT"),
     # broad promises of future aid are AGREE (codebook, AID)
     ("Japan pledged to send doctors to the quake zone.", "AGREE"),
-    # one-sided violence: the victim is unarmed
+    ("The party accepted the invitation to join the coalition talks.", "AGREE"),
+    ("The generals resisted pressure to hand power to civilians.", "REJECT"),
+    # one-sided violence: the victim is unarmed or in the attacker's power
+    ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
     ("Troops opened fire on rebel positions near the river.", "FIGHT"),
     # a support verb over an eventive object: the object's event carries the type

@@ -116,7 +116,9 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
     frame = verb_frame(ev, token)
     base = base_type(ev, token)
     modality = modality_of(ev, token)
-    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
+    event_type = one_sided(
+        ev, token, context_type(ev, token, base, modality), frame.targets + frame.themes
+    )
     event_type = actor_context(ev, token, event_type, frame.actors)
     if modality == "negated" and lemma_of(token) in ev.lex.words("accept_verb"):
         # "would not accept mediation" is a refusal: REJECT, "All rejections and refusals"
@@ -167,7 +169,9 @@ def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
     )
     if not frame.actors and not frame.targets and base == "OTHER" and light is None and (unlisted):
         return None
-    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
+    event_type = one_sided(
+        ev, token, context_type(ev, token, base, modality), frame.targets + frame.themes
+    )
     event_type = actor_context(ev, token, event_type, frame.actors)
     return _mention(ev, token, event_type, modality, frame, base=base,
                          governor=light)  # fmt: skip

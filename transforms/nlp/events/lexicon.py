@@ -66,6 +66,7 @@ WORD_CLASSES = (
     "armed_sector",
     "accept_verb",
     "want_verb",
+    "defenseless",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

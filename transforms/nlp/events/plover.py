@@ -329,7 +329,7 @@ def one_sided(ev: EventScope, token: Token, base: str, targets: list[Token]) -> 
     if base != "FIGHT":
         return base
     for target in targets:
-        if target.ent_type_ == "PERSON":
+        if target.ent_type_ == "PERSON" or target.lemma_.lower() in ev.lex.words("defenseless"):
             return "ASSAULT"
         agent = agent_of(ev, target)
         if agent is not None and agent.sector in ev.lex.words("civilian_sector"):
