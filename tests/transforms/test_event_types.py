@@ -146,6 +146,8 @@ CASES = [
     ("Japan pledged to send doctors to the quake zone.", "AGREE"),
     ("The party accepted the invitation to join the coalition talks.", "AGREE"),
     ("The generals resisted pressure to hand power to civilians.", "REJECT"),
+    # signing an agreement is SUPPORT ("ratify, sign, or finalize an agreement or treaty")
+    ("The two governments signed a fisheries agreement in Reykjavik.", "SUPPORT"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
