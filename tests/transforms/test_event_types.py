@@ -148,6 +148,11 @@ CASES = [
     ("The generals resisted pressure to hand power to civilians.", "REJECT"),
     # signing an agreement is SUPPORT ("ratify, sign, or finalize an agreement or treaty")
     ("The two governments signed a fisheries agreement in Reykjavik.", "SUPPORT"),
+    ("The opposition suspended its street protests after the talks began.", "CONCEDE"),
+    ("The Finnish president received his Estonian counterpart in Helsinki.", "CONSULT"),
+    ("Britain sent military advisers to train the national army.", "AID"),
+    ("The country downgraded its diplomatic relations with its neighbour.", "SANCTION"),
+    ("The navy sent two warships to the disputed waters.", "MOBILIZE"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
