@@ -153,6 +153,13 @@ CASES = [
     ("Britain sent military advisers to train the national army.", "AID"),
     ("The country downgraded its diplomatic relations with its neighbour.", "SANCTION"),
     ("The navy sent two warships to the disputed waters.", "MOBILIZE"),
+    ("Hundreds gathered in the main square to protest the verdict.", "PROTEST"),
+    # a diplomatic protest stays verbal
+    ("The minister summoned the Iranian envoy to protest the arrest of a diplomat.",
+     "DISAPPROVE"),
+    ("The Pakistani army chief flew to Riyadh for talks with Saudi leaders.", "CONSULT"),
+    ("Security forces dispersed the crowd with batons.", "COERCE"),
+    ("The club of creditors froze new loans to the government.", "SANCTION"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),

@@ -19,6 +19,8 @@ _COOPERATIVE = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "CONCEDE", "
 
 
 _DEMAND_AUX = frozenset({"must"})
+#: The material conflict types (the codebook's quad categories) other than PROTEST.
+_MATERIAL_CONFLICT = frozenset({"COERCE", "SANCTION", "MOBILIZE", "ASSAULT", "FIGHT"})
 _FORCE = frozenset({"ASSAULT", "FIGHT"})
 
 
@@ -172,15 +174,18 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         return "OTHER"
     if (
         token.pos_ == "VERB"
-        and base not in {"OTHER", "PROTEST"}
+        and (base in _MATERIAL_CONFLICT or base == "CONSULT")
         and any(
             lemma_of(c) in ev.lex.words("protest_verb")
             and any(a.lower_ == "to" for a in ev.ctx.children(c, {"aux"}))
             for c in ev.ctx.children(token, {"advcl", "xcomp"})
         )
     ):
-        # "occupied the library to protest the fees": "collective actions carried out as
-        # protests against the recipient" are PROTEST (codebook, PROTEST)
+        # "occupied the library to protest the fees", "gathered to protest": "collective
+        # actions carried out as protests against the recipient", "rally, gather to protest
+        # a policy" are PROTEST; a verbal act done to protest ("summoned
+        # the envoy to protest") stays verbal: "Diplomatic protests ... are coded as ACCUSE"
+        # (codebook, PROTEST)
         return "PROTEST"
     if (
         token.pos_ == "NOUN"
