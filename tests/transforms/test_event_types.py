@@ -160,6 +160,8 @@ CASES = [
     ("The Pakistani army chief flew to Riyadh for talks with Saudi leaders.", "CONSULT"),
     ("Security forces dispersed the crowd with batons.", "COERCE"),
     ("The club of creditors froze new loans to the government.", "SANCTION"),
+    # readiness to use force is a threat; the condition is no event of its own
+    ("The general said his forces were ready to strike if provoked.", "THREATEN"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),

@@ -26,7 +26,7 @@ from transforms.nlp.events.lexicon import (
     EventLexicon,
     load_lexicon,
 )
-from transforms.nlp.events.modality import modality_of
+from transforms.nlp.events.modality import CONDITION_MARKS, modality_of
 from transforms.nlp.events.plover import actor_context, base_type, context_type, one_sided
 from transforms.nlp.events.records import EventArgument, EventMention
 from transforms.nlp.events.scope import EventScope, lemma_of
@@ -44,6 +44,11 @@ def _depth(ev: EventScope, token: Token) -> int:
         current = head
         head = ev.ctx.head(current)
     return depth
+
+
+def _in_condition(ev: EventScope, token: Token) -> bool:
+    """Whether ``token`` heads an "if" or "unless" clause."""
+    return any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(token))
 
 
 def _times(ev: EventScope, token: Token) -> tuple[TimexSpan, ...]:
@@ -240,7 +245,8 @@ def _mention(
     # "Negated events can be excluded from the final event dataset" (codebook, auxiliary
     # modes): they come last.
     confidence -= 0.2 * min(_depth(ev, token), 4)
-    if modality == "negated":
+    if modality == "negated" or _in_condition(ev, token):
+        # a condition ("if provoked") is no event of its own either
         confidence -= 0.3
     future = modality == "future" or any(t.future for t in times)
     return EventMention(

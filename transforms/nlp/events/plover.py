@@ -187,6 +187,16 @@ def context_type(ev: EventScope, token: Token, base: str, modality: str) -> str:
         # the envoy to protest") stays verbal: "Diplomatic protests ... are coded as ACCUSE"
         # (codebook, PROTEST)
         return "PROTEST"
+    head = token.head
+    if (
+        base in _FORCE
+        and token.dep_ == "xcomp"
+        and head.pos_ == "ADJ"
+        and head.lemma_.lower() in ev.lex.commit
+    ):
+        # "ready to strike": an intent to use force is a threat (as "vowed to attack"; the
+        # dictionary's "a (_ b ATTACK) WANT = a b 138")
+        return "THREATEN"
     if (
         token.pos_ == "NOUN"
         and base in _FORCE | {"MOBILIZE"}
