@@ -162,6 +162,9 @@ CASES = [
     ("The club of creditors froze new loans to the government.", "SANCTION"),
     # readiness to use force is a threat; the condition is no event of its own
     ("The general said his forces were ready to strike if provoked.", "THREATEN"),
+    # what "takes effect" is its subject's event
+    ("New sanctions on the regime took effect at midnight.", "SANCTION"),
+    ("Troop movements near the border alarmed the neighbouring states.", "MOBILIZE"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
