@@ -165,6 +165,8 @@ CASES = [
     # what "takes effect" is its subject's event
     ("New sanctions on the regime took effect at midnight.", "SANCTION"),
     ("Troop movements near the border alarmed the neighbouring states.", "MOBILIZE"),
+    ("The prime minister extended an invitation to his Turkish counterpart.", "AGREE"),
+    ("The ruling party expelled two members who had criticized its leader.", "SANCTION"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
