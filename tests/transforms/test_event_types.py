@@ -167,6 +167,9 @@ CASES = [
     ("Troop movements near the border alarmed the neighbouring states.", "MOBILIZE"),
     ("The prime minister extended an invitation to his Turkish counterpart.", "AGREE"),
     ("The ruling party expelled two members who had criticized its leader.", "SANCTION"),
+    ("The junta violated the United Nations resolution by holding the prisoners.", "REJECT"),
+    ("Government forces violated the truce by shelling the town.", "FIGHT"),
+    ("Agents poisoned the exiled dissident with a nerve agent.", "ASSAULT"),
     # one-sided violence: the victim is unarmed or in the attacker's power
     ("The kidnappers killed the hostage after the deadline passed.", "ASSAULT"),
     ("Unknown gunmen shot dead a prominent human rights lawyer.", "ASSAULT"),
