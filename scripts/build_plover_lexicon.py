@@ -110,11 +110,34 @@ CUE_CATEGORIES = {
 }  # fmt: skip
 
 
+#: Full CAMEO codes whose 3- or 4-digit row of the 2021 CAMEO2PLOVER table is used instead of
+#: the cue category, because the codebook's definitions put them there too:
+#: 1712 "Destroy property" -> ASSAULT (ASSAULT mode destroy: "Intentional destruction of
+#: property"); 191 "Impose blockade, restrict movement"
+#: -> COERCE (mode restrict: "Impose restrictions on political freedoms or movement"); 192
+#: "Occupy territory" -> COERCE (mode seize). The table's other differences contradict a
+#: definition and are not taken: 163 sanctions stay SANCTION ("International (political or
+#: economic) sanctions are coded as 'discontinue'"), 0813/0814 easing a curfew or a state of
+#: emergency stay CONCEDE ("removing curfews"), 175 "violent repression" stays COERCE (the
+#: dictionary codes arresting protesters or journalists 175; COERCE is "Repression,
+#: restrictions on rights, or coercive uses of power falling short of violence", mode arrest).
+FULL_CODE_ROWS = frozenset({"1712", "191", "192"})
+
+
 def plover_type(code: str | None, table: dict[str, Plover] | None = None) -> str | None:
     """The type of a CAMEO code by its cue category (08 splits: 081-083 CONCEDE, 084-087
-    RETREAT, as the translation table says); ``None`` for codes that are unknown."""
+    RETREAT, as the translation table says), or by the 2021 table's own row for the codes of
+    :data:`FULL_CODE_ROWS` when ``table`` is given; ``None`` for codes that are unknown."""
     if code is None:
         return "OTHER"
+    if table is not None:
+        for n in (4, 3):
+            if code[:n] in FULL_CODE_ROWS and code[:n] in table:
+                return table[code[:n]].type
+    if code[:3] == "016":
+        # Note 2 of the translation table: "a CAMEO '016: Deny responsibility' might be
+        # considered REJECT" (REJECT: "All rejections and refusals"); documented here as it asks
+        return "REJECT"
     cue = code[:2]
     if cue == "08":
         return "CONCEDE" if code[:3] in {"080", "081", "082", "083"} else "RETREAT"
@@ -127,7 +150,7 @@ def table_differences(codes: set[str], table: dict[str, Plover]) -> list[str]:
     for code in sorted(codes):
         for n in range(len(code), 1, -1):
             if code[:n] in table:
-                if table[code[:n]].type != plover_type(code):
+                if table[code[:n]].type != plover_type(code, table):
                     out.append(f"{code}: cue category {plover_type(code)}, "
                                f"2021 table {table[code[:n]].type}")  # fmt: skip
                 break
@@ -435,11 +458,45 @@ def read_agents(path: Path) -> list[tuple[str, str, str]]:
     return [(phrase, code, sector) for phrase, (code, sector) in sorted(out.items())]
 
 
+#: Phoenix discards that name no sport or entertainment: history, disasters and accidents,
+#: disease, politics, courts, business, animals. The codebook codes such stories (contexts
+#: "disasters", "health", "crime", "election" ...), so they keep their events; a single word
+#: that a political sentence uses too ("champion of reform", "won by a landslide") goes too.
+NOT_SPORTS_OR_ENTERTAINMENT = frozenset(
+    {"abdul karim qasim", "angels of bataan", "attack on pearl harbor", "british empire",
+     "napoleonic wars", "post world war ii", "second world war", "world trade center",
+     "world war i", "world war ii", "world war one", "world war two",
+     "decorated vietnam veteran", "oliver north", "anita hill", "archaeology", "pharaoh",
+     "mummy", "golden sarcophagus", "tutankhamun", "xuan zang", "xuanzang", "millennium",
+     "catherine leroy", "mother teresa", "lucie blackman", "israel miller", "rick lazio",
+     "salman rushdie", "accident killed", "blizzard", "boat capsized",
+     "bus fell into ravine", "bus plunged", "diving accident", "landslide", "mine accident",
+     "mudslide", "road accident", "traffic accident", "tropical depression", "tropical storm",
+     "tsunami", "typhoon", "widespread flood", "storm warning center", "yellow dust",
+     "pollution", "china environmental monitoring center", "avian flu", "avian influenza",
+     "bacteria epidemic", "bird flu", "chickungunga", "contracted cholera", "dengue fever",
+     "ebola", "equine influenza", "polio", "rift valley fever", "west nile fever",
+     "west nile virus", "medical tests", "routine medical check up", "rabid animals",
+     "presidential debate", "presidential vote recount", "poll published",
+     "osaka district court", "initial public offering", "commercial consumption expenditures",
+     "international brand", "luxury shop", "online gambling companies",
+     "pioneer metals group of companies", "watson wyatt", "tour operator", "tourist bazaar",
+     "thai privilege spa", "tune hotels", "fj benjamin", "philexim", "jetro", "natore",
+     "pistachio nuts", "here is a list of", "made a joke about having a bomb",
+     "mentally deranged man", "freelance dog catchers", "elephant hospital",
+     "raging elephant bull", "venomous pit vipers", "orangutan", "birds indigenous to",
+     "chengdu giant panda breeding base", "dolly the sheep", "biscuit", "canonization mass",
+     "umm aziz", "kimjongilism", "prudhoe bay", "moon mission", "at kearney", "avia reed",
+     "karl kaechele", "james elstub", "sonia rios risken", "champion", "champions"}
+)  # fmt: skip
+
+
 def read_discards(path: Path) -> list[tuple[str, str]]:
     """(phrase, scope) of the discards that name sports and entertainment, not dates.
 
     ``scope`` is ``story`` for ``+`` entries and ``sentence`` otherwise. Bare years and "...
-    ago / later" (historical chronologies) are left out: news about today mentions them.
+    ago / later" (historical chronologies) are left out: news about today mentions them; so
+    are the phrases of :data:`NOT_SPORTS_OR_ENTERTAINMENT`.
     """
     out: dict[str, str] = {}
     for raw in path.read_text(encoding="latin-1").splitlines():
@@ -449,6 +506,8 @@ def read_discards(path: Path) -> list[tuple[str, str]]:
         scope = "story" if line.startswith("+") else "sentence"
         phrase = " ".join(line.lstrip("+").replace("_", " ").lower().split())
         if not phrase or YEAR_LIKE.search(phrase) or any(ch.isdigit() for ch in phrase):
+            continue
+        if phrase in NOT_SPORTS_OR_ENTERTAINMENT:
             continue
         out.setdefault(phrase, scope)
     return sorted(out.items())
@@ -626,9 +685,8 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         + "\n"
         f"# {len(differences)} codes where the 2021 CAMEO2PLOVER table differs from the "
-        "codebook's cue-category reduction (the reduction is used): "
-        + ", ".join(d.split(":")[0] for d in differences)
-        + "\n"
+        "codebook's cue-category reduction (the reduction is used; FULL_CODE_ROWS in the script "
+        "take the table's row): " + ", ".join(d.split(":")[0] for d in differences) + "\n"
         f"# left out: {dict(skipped)}; codebook check ({len(notes)}; resolved in "
         "plover_additions.tsv):" + "".join(f"\n#   {note}" for note in notes) + "\n"
     )
@@ -656,7 +714,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out / "discards.tsv",
         "# Phrases that mark sports and entertainment stories: their 'attacks' and 'wins' are\n"
         "# not political events. GENERATED by scripts/build_plover_lexicon.py from\n"
-        "# Phoenix.discards.txt (dates and chronologies left out); do not edit.\n"
+        "# Phoenix.discards.txt (dates, chronologies and phrases naming no sport or\n"
+        "# entertainment left out: NOT_SPORTS_OR_ENTERTAINMENT in the script); do not edit.\n"
         + MIT_NOTICE.format(name="Phoenix.discards.txt"),
         ["phrase", "scope"],
         discards,

@@ -24,6 +24,7 @@ _spec.loader.exec_module(build)
         ("0311", "AGREE"), ("042", "CONSULT"), ("083", "CONCEDE"), ("0874", "RETREAT"),
         ("093", "INVESTIGATE"), ("1056", "DEMAND"), ("112", "DISAPPROVE"), ("163", "SANCTION"),
         ("192", "FIGHT"), ("1823", "ASSAULT"), ("020", "DEMAND"), ("015", "OTHER"),
+        ("016", "REJECT"),
         (None, "OTHER"), ("99", None),
     ],
 )  # fmt: skip
@@ -54,3 +55,19 @@ def test_rebuild_gives_the_committed_files(shared_data: Path, tmp_path: Path) ->
     data = ROOT / "transforms" / "data" / "events"
     for name in ("plover_cameo.tsv", "plover_cameo_sets.tsv", "agents.tsv", "discards.tsv"):
         assert (tmp_path / name).read_text() == (data / name).read_text(), name
+
+
+def test_full_code_rows_of_the_2021_table(shared_data: Path) -> None:
+    path = shared_data / "lexicons" / "plover" / "CAMEO2PLOVER-2021.txt"
+    if not path.exists():
+        pytest.skip("the field's dictionaries are not under the shared data folder")
+    table = build.read_cameo2plover(path)
+    # the codebook's definitions agree with the table's own row
+    assert build.plover_type("192", table) == "COERCE"  # occupy territory: mode seize
+    assert build.plover_type("1712", table) == "ASSAULT"  # destroy property: mode destroy
+    assert build.plover_type("1911", table) == "COERCE"  # a sub-code of the blockade row
+    # ... and where they contradict it, the cue category stays
+    assert build.plover_type("163", table) == "SANCTION"  # sanctions: mode discontinue
+    assert build.plover_type("0813", table) == "CONCEDE"  # "removing curfews"
+    assert build.plover_type("190", table) == "FIGHT"
+    assert build.plover_type("175", table) == "COERCE"  # repression short of violence

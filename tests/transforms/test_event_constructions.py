@@ -53,6 +53,24 @@ def _role(mention, role: str) -> list[str]:
         ("Commandos carried out a raid on the compound.", "raid", "Commandos", "compound"),
         # unaccusative: the subject undergoes the change (also the theme)
         ("Grain exports collapsed after the drought.", "collapsed", None, "Grain exports"),
+        # a noun counted by a collective noun: the support verb's subject acts
+        ("The guerrillas launched a wave of raids on police posts.", "raids", "guerrillas",
+         None),
+        # a participle reporting the event, with its agent
+        ("Officials said the bombings were a reprisal for arrests carried out by the police.",
+         "arrests", "police", None),
+        # "between X and Y": both sides act
+        ("A gun battle between smugglers and border guards lasted an hour.", "battle",
+         "smugglers", None),
+        # a raised passive with a by-agent: the agent acts
+        ("The arson is thought to have been carried out by disgruntled workers.", "carried",
+         "workers", None),
+        # a raised passive without one: the raised subject is no actor
+        ("The pipeline deal is expected to be ratified before winter.", "ratified", None,
+         None),
+        # a claim of responsibility names the agent
+        ("A little-known faction claimed responsibility for the bombing.", "bombing", "faction",
+         None),
     ],
 )  # fmt: skip
 def test_arguments(nlp, text, trigger, actor, target_or_theme) -> None:

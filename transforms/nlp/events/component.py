@@ -26,10 +26,10 @@ from transforms.nlp.events.lexicon import (
     EventLexicon,
     load_lexicon,
 )
-from transforms.nlp.events.modality import modality_of
-from transforms.nlp.events.plover import base_type, context_type, one_sided
+from transforms.nlp.events.modality import CONDITION_MARKS, modality_of
+from transforms.nlp.events.plover import actor_context, base_type, context_type, one_sided
 from transforms.nlp.events.records import EventArgument, EventMention
-from transforms.nlp.events.scope import EventScope
+from transforms.nlp.events.scope import EventScope, lemma_of
 from transforms.nlp.events.triggers import is_noun_trigger, is_verb_trigger, light_governor
 from transforms.nlp.time_values import TimexSpan
 
@@ -44,6 +44,11 @@ def _depth(ev: EventScope, token: Token) -> int:
         current = head
         head = ev.ctx.head(current)
     return depth
+
+
+def _in_condition(ev: EventScope, token: Token) -> bool:
+    """Whether ``token`` heads an "if" or "unless" clause."""
+    return any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in ev.ctx.kids(token))
 
 
 def _times(ev: EventScope, token: Token) -> tuple[TimexSpan, ...]:
@@ -116,7 +121,13 @@ def _verb_event(ev: EventScope, token: Token) -> EventMention:
     frame = verb_frame(ev, token)
     base = base_type(ev, token)
     modality = modality_of(ev, token)
-    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
+    event_type = one_sided(
+        ev, token, context_type(ev, token, base, modality), frame.targets + frame.themes
+    )
+    event_type = actor_context(ev, token, event_type, frame.actors)
+    if modality == "negated" and lemma_of(token) in ev.lex.words("accept_verb"):
+        # "would not accept mediation" is a refusal: REJECT, "All rejections and refusals"
+        event_type, modality = "REJECT", "asserted"
     if event_type == "DEMAND" and base != "DEMAND":
         speaker = token.head
         if token.dep_ == "ccomp" and speaker.lemma_.lower() in ev.lex.speech:
@@ -163,7 +174,10 @@ def _noun_event(ev: EventScope, token: Token) -> EventMention | None:
     )
     if not frame.actors and not frame.targets and base == "OTHER" and light is None and (unlisted):
         return None
-    event_type = one_sided(ev, token, context_type(ev, token, base, modality), frame.targets)
+    event_type = one_sided(
+        ev, token, context_type(ev, token, base, modality), frame.targets + frame.themes
+    )
+    event_type = actor_context(ev, token, event_type, frame.actors)
     return _mention(ev, token, event_type, modality, frame, base=base,
                          governor=light)  # fmt: skip
 
@@ -224,11 +238,15 @@ def _mention(
         confidence += 0.1
     if token.pos_ == "NOUN":
         confidence -= 0.1
-    # The main event of the sentence first (PLOVER codes the main event of a sentence);
+    # The main event of the sentence first (PLOVER codes the main event of a sentence: "X
+    # promised to release Y" is AGREE, "X refused to meet Y" REJECT, "X threatened to attack
+    # Y" THREATEN): each clause level below the main verb costs more than the participants
+    # a nested event may add;
     # "Negated events can be excluded from the final event dataset" (codebook, auxiliary
     # modes): they come last.
-    confidence -= 0.05 * min(_depth(ev, token), 4)
-    if modality == "negated":
+    confidence -= 0.2 * min(_depth(ev, token), 4)
+    if modality == "negated" or _in_condition(ev, token):
+        # a condition ("if provoked") is no event of its own either
         confidence -= 0.3
     future = modality == "future" or any(t.future for t in times)
     return EventMention(

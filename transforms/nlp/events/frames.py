@@ -21,6 +21,7 @@ from transforms.nlp.events.scope import (
     EventScope,
     lemma_of,
 )
+from transforms.nlp.events.triggers import light_governor
 
 _TARGET_PREPS = frozenset({"against", "on", "toward", "towards", "with", "at", "into", "upon"})
 
@@ -160,14 +161,19 @@ def actor_heads(ev: EventScope, verb: Token, *, seen: int = 0) -> list[Token]:
     """Actor heads of ``verb``: its subject, else the subject it inherits."""
     if seen > 6:
         return []
-    passive = ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS)
-    if passive:
-        agents = [
-            pobj
-            for agent in ev.ctx.children(verb, {"agent"})
-            for pobj in ev.ctx.children(agent, {"pobj"})
-        ]
+    agents = [
+        pobj
+        for agent in ev.ctx.children(verb, {"agent"})
+        for pobj in ev.ctx.children(agent, {"pobj"})
+    ]
+    if agents:
+        # the by-agent of a passive acts, also where the subject was raised away ("the attack
+        # is believed to have been carried out by X")
         return [_relative_antecedent(a) for a in agents]
+    if ev.ctx.children(verb, PASSIVE_SUBJECT_DEPS | {"auxpass"}):
+        # a passive without an agent: nobody is made up, and a raised subject ("the merger
+        # is expected to be approved") is what the event acts on, not its actor
+        return []
     subjects = ev.ctx.children(verb, SUBJECT_DEPS)
     if subjects:
         return [_relative_antecedent(s) for s in subjects if s.pos_ != "SCONJ"]
@@ -302,6 +308,62 @@ def _count(ev: EventScope, noun: Token) -> tuple[int, int] | None:
     return doc[lo].idx, doc[hi].idx + len(doc[hi])
 
 
+#: "claimed responsibility for the bombing": the noun's agent is the claimant.
+_RESPONSIBILITY_NOUNS = frozenset({"responsibility", "credit"})
+
+
+def _collective_head(ev: EventScope, noun: Token) -> Token:
+    """The collective noun a trigger is counted by ("a series of attacks" -> series), else the
+    trigger itself."""
+    head = noun.head
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lemma_.lower() in ev.lex.words("collective_noun")
+    ):
+        return head.head
+    return noun
+
+
+def _nominal_actors(ev: EventScope, noun: Token) -> list[Token]:
+    """Agents of a noun trigger that the phrase around it names.
+
+    * a participle that reports the event, with its ``by`` agent: "attacks carried out by
+      the militants" (the participle's agent is the noun's);
+    * ``between X and Y``: "a battle between troops and rebels" (two-sided: both sides are
+      actors, as the codebook codes all participants of reciprocal violence as actors);
+    * a claim of responsibility: "X claimed responsibility for the bombing".
+    """
+    for acl in ev.ctx.children(noun, {"acl"}):
+        if acl.tag_ == "VBN":
+            agents = [
+                p
+                for agent in ev.ctx.children(acl, {"agent"})
+                for p in ev.ctx.children(agent, {"pobj"})
+            ]
+            found = [a for p in agents for a in conjuncts(p) if _is_participant(a, ev)]
+            if found:
+                return found
+    between = [
+        a
+        for p in _prep_objects(ev, noun, frozenset({"between"}))
+        for a in conjuncts(p)
+        if _is_participant(a, ev)
+    ]
+    if between:
+        return list(dict.fromkeys(between))
+    head = noun.head
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ == "for"
+        and head.head.lemma_.lower() in _RESPONSIBILITY_NOUNS
+        and head.head.dep_ in OBJECT_DEPS
+        and head.head.head.pos_ == "VERB"
+    ):
+        return [a for s in actor_heads(ev, head.head.head) for a in conjuncts(s)]
+    return []
+
+
 def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
     frame = Frame()
     if light_verb is not None:
@@ -319,6 +381,13 @@ def noun_frame(ev: EventScope, noun: Token, light_verb: Token | None) -> Frame:
         frame.actors = [
             p for p in _prep_objects(ev, noun, frozenset({"by"})) if _is_participant(p, ev)
         ]
+    if not frame.actors:
+        frame.actors = _nominal_actors(ev, noun)
+    anchor = _collective_head(ev, noun)
+    if anchor is not noun and not frame.actors:
+        # "launched a series of attacks": the collective noun stands where the event would
+        noun_actors = noun_frame(ev, anchor, light_governor(ev, anchor)).actors
+        frame.actors = [a for a in noun_actors if a.i != noun.i]
     verb = noun.head
     if verb.dep_ == "prep" and noun.dep_ == "pobj" and verb.lower_ in {
             "in", "into", "to", "on", "for", "after", "during", "through", "via"}:  # fmt: skip

@@ -55,6 +55,18 @@ WORD_CLASSES = (
     "transfer",
     "unaccusative",
     "civilian_sector",
+    "collective_noun",
+    "support_verb",
+    "note_verb",
+    "protest_verb",
+    "appeal_verb",
+    "truce_noun",
+    "explosive_noun",
+    "leave_verb",
+    "armed_sector",
+    "accept_verb",
+    "want_verb",
+    "defenseless",
 )
 #: The registered function that reads the event lexicon (``@misc`` in the pipeline config).
 LEXICON_FUNCTION = "presslake.event_lexicon.v1"

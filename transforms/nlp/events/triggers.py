@@ -63,9 +63,23 @@ def derived_verb(ev: EventScope, token: Token) -> str | None:
     return None
 
 
+#: Adverbs that are the particle of a phrasal verb when the parser labels them ``advmod`` or
+#: ``prep`` ("pushed back the crowd", "pulled out of the talks").
+_PARTICLES = frozenset({"back", "out", "off", "down", "up", "away", "over"})
+
+
 def particle(ev: EventScope, token: Token) -> str:
+    """The verb's particle: a ``prt`` child, else a particle word the parser attached as an
+    adverb, or as a preposition without an object of its own ("out" in "pulled out of")."""
     for child in ev.ctx.kids(token):
         if child.dep_ == "prt":
+            return child.lower_
+    for child in ev.ctx.kids(token):
+        if child.lower_ not in _PARTICLES or child.i < token.i:
+            continue
+        if child.dep_ == "advmod" or (
+            child.dep_ == "prep" and not ev.ctx.children(child, {"pobj", "pcomp"})
+        ):
             return child.lower_
     return ""
 
@@ -78,7 +92,7 @@ def is_verb_trigger(ev: EventScope, token: Token) -> bool:
     lemma = lemma_of(token)
     if lemma in ev.lex.grammatical:
         return False
-    if lemma in ev.lex.light and _eventive_object(ev, token) is not None:
+    if lemma in ev.lex.light and eventive_object(ev, token) is not None:
         return False
     return bool(token.is_alpha or "-" in token.text)
 
@@ -104,7 +118,7 @@ def is_noun_trigger(ev: EventScope, token: Token) -> bool:
     )
 
 
-def _eventive_object(ev: EventScope, verb: Token) -> Token | None:
+def eventive_object(ev: EventScope, verb: Token) -> Token | None:
     """The eventive noun a light verb governs ("held talks", "engaged in warfare")."""
     for child in ev.ctx.kids(verb):
         if child.dep_ in OBJECT_DEPS and is_noun_trigger(ev, child):
