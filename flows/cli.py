@@ -312,6 +312,9 @@ def sql(
             )
     except (duckdb.Error, WarehouseError) as err:
         raise CliError(" ".join(str(err).split())) from err
+    except KeyboardInterrupt:
+        # Ctrl-C while the warehouse is being opened or closed, around the query itself
+        raise CliError("the query was interrupted (Ctrl-C)") from None
     _print_rows(columns, rows, fmt)
     if more:
         click.echo(
