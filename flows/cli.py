@@ -312,8 +312,11 @@ def sql(
             )
     except (duckdb.Error, WarehouseError) as err:
         raise CliError(" ".join(str(err).split())) from err
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as err:
         # Ctrl-C while the warehouse is being opened or closed, around the query itself
+        # (DuckDB turns one that lands in its own call into "RuntimeError: Query interrupted")
+        if isinstance(err, RuntimeError) and not isinstance(err.__cause__, KeyboardInterrupt):
+            raise
         raise CliError("the query was interrupted (Ctrl-C)") from None
     _print_rows(columns, rows, fmt)
     if more:
