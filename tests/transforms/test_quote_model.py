@@ -4,6 +4,7 @@ attributions beside the rules' (presslake_quotes_v2)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -202,3 +203,23 @@ def test_packaged_model_predicts_spans_of_the_three_labels(nlp: Language) -> Non
     model = nlp.get_pipe("presslake_quotes").model
     [spans] = list(model.spans([(doc, QuoteExtractor(load_cues()).find(doc))]))
     assert {s.label for s in spans} == {"CONTENT", "CUE", "SOURCE"}
+
+
+def test_installed_model_keeps_no_strings_of_the_train_articles(tmp_path: Path) -> None:
+    trainer = _script("train_quote_model")
+    trained = tmp_path / "model-best"
+    (trained / "vocab").mkdir(parents=True)
+    (trained / "vocab" / "strings.json").write_text('["CONTENT", "Weltraum", "harbour"]')
+    (trained / "config.cfg").write_text("[nlp]\n")
+    trainer.install(trained, tmp_path / "installed")
+    strings = (tmp_path / "installed" / "vocab" / "strings.json").read_text()
+    assert json.loads(strings) == ["CONTENT", "CUE", "SOURCE"]
+    assert (tmp_path / "installed" / "config.cfg").read_text() == "[nlp]\n"
+
+
+def test_heldout_articles_are_chosen_by_their_id() -> None:
+    corpus = _script("build_quote_corpus")
+    ids = [f"outlet_2016-01-{n:02d}_story" for n in range(1, 31)]
+    held = [i for i in ids if corpus.in_heldout(i, 10)]
+    assert held == [i for i in ids if corpus.in_heldout(i, 10)]
+    assert 0 < len(held) < len(ids)

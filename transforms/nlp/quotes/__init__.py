@@ -22,6 +22,11 @@ parsed Doc:
   was using Ukraine as its 'shock troops'"), and partial quotes governed by a cue ("his call
   for a 'limitless' expansion").
 
+``presslake_quotes_v2`` (the packaged pipeline's) adds a learned span model (:mod:`.learned`,
+trained on PolNeAR train by ``make train``): it reads the rules' attributions, the parse and
+the pipeline's token vectors, labels CONTENT, CUE and SOURCE spans, and the attributions it
+finds that the rules miss join theirs (:mod:`.assemble`).
+
 The results are stored on ``doc._.pl_quotes`` as :class:`Quote` values;
 :func:`extract_quotes` turns them into ``quotes`` rows, with the speaker resolved to an
 entity through :meth:`transforms.nlp.context.DocContext.mention_at`.
