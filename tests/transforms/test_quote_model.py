@@ -150,6 +150,17 @@ def test_a_cue_without_a_source_span_takes_its_subject(nlp: Language) -> None:
     assert quote.kind == "indirect"
 
 
+def test_a_relative_pronoun_alone_is_no_content(nlp: Language) -> None:
+    text = "The levy, which the harbour board described as a tax on fishing, ends in June."
+    doc = nlp(text)
+    spans = [
+        _span(doc, "CONTENT", "which"),
+        _span(doc, "SOURCE", "the harbour board"),
+        _span(doc, "CUE", "described"),
+    ]
+    assert learned_quotes(doc, spans, load_cues()) == []
+
+
 def test_union_keeps_the_rules_and_adds_what_they_miss(nlp: Language) -> None:
     text = (
         "The ferry operator said the timetable would change in May. "

@@ -34,6 +34,9 @@ _CLOSING = frozenset("”»\"'’")
 #: with the model's attributions that have no speaker and 0.690 keeping only named speakers;
 #: the model's direct quotes the rules miss are seldom right);
 #: ``rules`` or ``model``: one of the two alone.
+#: A content holds at least one word of these classes (not only pronouns and function words).
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "AUX", "ADV"})
+
 STRATEGIES = ("union", "rules", "model")
 
 
@@ -125,6 +128,8 @@ def learned_quotes(
         else:
             pool = [s for s in sources if lo <= s.start and s.end <= hi and outside(s)]
             source = _nearest(c, pool)
+        if not any(doc[i].pos_ in _CONTENT_POS for p in pieces for i in range(p.start, p.end)):
+            continue  # "which" or "what" of a relative clause: the clause's object, no content
         start, end = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])
         out.append(
             Quote(
