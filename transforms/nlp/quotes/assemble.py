@@ -130,7 +130,7 @@ def learned_quotes(
             source = _nearest(c, pool)
         if not any(doc[i].pos_ in _CONTENT_POS for p in pieces for i in range(p.start, p.end)):
             continue  # "which" or "what" of a relative clause: the clause's object, no content
-        start, end = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])
+        start, end = doc[c.start].idx, _end_char(doc, c)
         out.append(
             Quote(
                 start_char=start,

@@ -217,16 +217,20 @@ def _drop_nested(
             outer = (start, end)
 
 
+#: The rules' settings and lexicon, as both quote components default them.
+_RULES_CONFIG = {
+    "max_partial_words": 6,
+    "inherit_speaker": True,
+    "general_frames": True,
+    "min_orphan_words": 13,
+    "max_title_words": 3,
+    "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": "", "mined": ""},
+}
+
+
 @Language.factory(
     "presslake_quotes_v1",
-    default_config={
-        "max_partial_words": 6,
-        "inherit_speaker": True,
-        "general_frames": True,
-        "min_orphan_words": 13,
-        "max_title_words": 3,
-        "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": "", "mined": ""},
-    },
+    default_config=_RULES_CONFIG,
     requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
     assigns=["doc._.pl_quotes"],
 )
@@ -306,13 +310,8 @@ class LearnedQuoteExtractor(QuoteExtractor):
 @Language.factory(
     "presslake_quotes_v2",
     default_config={
-        "max_partial_words": 6,
-        "inherit_speaker": True,
-        "general_frames": True,
-        "min_orphan_words": 13,
-        "max_title_words": 3,
+        **_RULES_CONFIG,
         "strategy": "union",
-        "lexicon": {"@misc": LEXICON_FUNCTION, "cues": "", "words": "", "mined": ""},
         "model": {"@misc": MODEL_FUNCTION, "path": ""},
     },
     requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy
@@ -169,14 +169,19 @@ class QuoteSpanModel:
 
     Attributes:
         sources: The model directory and a digest of its files (the pipeline version
-            changes with the weights).
+            changes with the weights). Reading them does not load the weights: the version
+            is computed before a run knows whether it has documents to analyse.
     """
 
     def __init__(self, path: Path | str) -> None:
         path = Path(path)
         self.path = path
-        self.nlp = spacy.load(path)
         self.sources = (LexiconSource(str(path), _model_digest(path)),)
+
+    @cached_property
+    def nlp(self) -> Language:
+        """The trained pipeline, loaded on first use."""
+        return spacy.load(self.path)
 
     def spans(self, docs: Iterable[tuple[Doc, Sequence[Quote]]]) -> Iterator[list[LearnedSpan]]:
         """For each Doc and the rules' attributions in it, the predicted spans in token
