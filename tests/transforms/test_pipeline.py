@@ -107,3 +107,30 @@ def test_ingest_notes_become_warning_rows(nlp: Language) -> None:
     assert (row.stage, row.code, row.detail) == tuple(note)
     again = analyze(nlp, [article], run_id="r2", ingested_at=T0, pipeline_version="p")
     assert again.rows["warnings"][0].warning_id == row.warning_id, "same input, same ids"
+
+
+# --- paragraph breaks -------------------------------------------------------------------------
+
+HEADLINE_TEXT = (
+    "Harbour fees row in Kettleby\n\n"
+    "The harbour master said on Monday that mooring fees would double next spring."
+)
+
+
+def test_a_paragraph_without_final_punctuation_ends_its_sentence(nlp: Language) -> None:
+    doc = nlp(HEADLINE_TEXT)
+    sentences = [s.text.strip() for s in doc.sents]
+    assert sentences[0] == "Harbour fees row in Kettleby"
+    assert sentences[1].startswith("The harbour master said")
+    said = next(t for t in doc if t.text == "said")
+    assert [c.text for c in said.children if c.dep_ == "nsubj"] == ["master"]
+
+
+def test_a_headline_quote_is_its_own_attribution(nlp: Language) -> None:
+    text = "Mayor says ferry fares will rise\n\nThe council met on Monday to discuss the port."
+    doc = nlp(text)
+    (headline, *_) = doc.sents
+    assert headline.text.strip() == "Mayor says ferry fares will rise"
+    quotes = [q for q in doc._.pl_quotes if q.start_char < len("Mayor says ferry fares will rise")]
+    assert quotes, "the headline's reported speech is extracted"
+    assert text[quotes[0].speaker_start : quotes[0].speaker_end] == "Mayor"

@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 # Importing the component packages registers their factories and lexicon functions.
 import transforms.nlp.entities
 import transforms.nlp.events
+import transforms.nlp.paragraphs
 import transforms.nlp.quotes
 import transforms.nlp.timex  # noqa: F401
 from transforms.nlp.lexicons import DATA_DIR, LexiconSource
