@@ -203,7 +203,9 @@ def group(
     result: dict[str, str] = {}
     size = -(-len(items) // batches)
     for start in range(0, len(items), size):
-        sigs: list[Signature] = [signature(i.doc_id, i.text) for i in items[start : start + size]]
+        sigs: list[Signature] = [
+            signature(i.doc_id, i.text, title=i.title) for i in items[start : start + size]
+        ]
         wanted = {b for s in sigs for b in s.bands}
         candidates = {b: stored[b] for b in wanted if b in stored}
         kwargs = {} if threshold is None else {"threshold": threshold}

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash
 
+from transforms.text.clean import without_headline
+
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 BANDS = 32
@@ -80,9 +82,10 @@ def band_hash(values: np.ndarray) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def signature(doc_id: str, text: str) -> Signature:
-    """MinHash signature and band hashes of one document's text."""
-    grams = shingles(text)
+def signature(doc_id: str, text: str, *, title: str | None = None) -> Signature:
+    """MinHash signature and band hashes of one document's text, without its headline
+    paragraph (``title``): outlets rewrite headlines, so a new one must not split a story."""
+    grams = shingles(without_headline(text, title))
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
     minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
     values = np.asarray(minhash.hashvalues, dtype=np.uint64)

@@ -56,7 +56,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, *, run_id: str) -> dict[str, 
     ).fetchone()
     rows = con.execute(
         """
-        SELECT doc_id, text FROM documents WHERE story_id IS NULL
+        SELECT doc_id, text, title FROM documents WHERE story_id IS NULL
         ORDER BY ingested_at, published_at NULLS LAST, doc_id
         """
     ).fetchall()
@@ -67,7 +67,7 @@ def assign_stories(con: duckdb.DuckDBPyConnection, *, run_id: str) -> dict[str, 
     }
     if not rows:
         return {"assigned": 0, "kept": n_kept, "joined": 0, "from_earlier_runs": 0}
-    sigs = [signature(doc_id, text) for doc_id, text in rows]
+    sigs = [signature(doc_id, text, title=title) for doc_id, text, title in rows]
     new_bands = pa.table(
         {
             "band_hash": pa.array([b for s in sigs for b in s.bands], pa.int64()),

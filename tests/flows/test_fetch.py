@@ -137,7 +137,10 @@ def test_rss_feed_items_from_pages_and_feed_fallback(
     assert isinstance(ferry, Article) and isinstance(storm, Article)
     assert ferry.source_id == "gazette-ferry-1"
     assert ferry.source_uri == server.url("/articles/ferry.html")
-    assert ferry.text.startswith("The harbour council voted on Tuesday")  # from the page
+    # from the page: its headline, then the body
+    assert ferry.text.startswith(
+        "Harbour council approves new ferry terminal\n\nThe harbour council voted on Tuesday"
+    )
     assert ferry.published_at == datetime(2024, 3, 5, 13, 30)  # the item's pubDate
     assert ferry.metadata["feed"] == server.url("/rss")
     # the second item's page is a 404: its body comes from content:encoded
@@ -160,7 +163,9 @@ def test_atom_feed(server: NewsServer, client: httpx.Client) -> None:
     quotas = rows[0]
     assert isinstance(quotas, Article)
     assert quotas.title == "Fishing quotas cut again"
-    assert quotas.text.startswith("Fishing quotas were cut for the third year in a row.")
+    assert quotas.text.startswith(
+        "Fishing quotas cut again\n\nFishing quotas were cut for the third year in a row."
+    )
     assert quotas.published_at == datetime(2024, 3, 7, 8, 0)
 
 

@@ -71,7 +71,8 @@ def test_folder_mixes_good_and_bad(mixed_folder: Path) -> None:
     latin = by_uri[f"{root}/d_latin1.txt"]
     assert isinstance(latin, Article) and "président a déclaré que l'économie" in latin.text
     md = by_uri[f"{root}/b_story.md"]
-    assert isinstance(md, Article) and md.title == "Budget passes" and md.text == STORY
+    assert isinstance(md, Article) and md.title == "Budget passes"
+    assert md.text == f"Budget passes\n\n{STORY}"
     assert md.published_at == PUBLISHED and md.source_id == f"{root}/b_story.md"
     for row in rows:
         if isinstance(row, Reject):

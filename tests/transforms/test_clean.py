@@ -35,21 +35,23 @@ def test_seed_furniture_removed(seed_text: str) -> None:
 def test_seed_standfirst_kept_once_with_its_period(seed_text: str) -> None:
     result = clean_text(seed_text)
     assert result.text.count("Kim Jong Un renewed his call") == 1
-    assert result.text.startswith("North Korean leader Kim Jong Un renewed")
-    first = result.text.split("\n\n")[0]
+    first = result.text.split("\n\n")[1]
+    assert first.startswith("North Korean leader Kim Jong Un renewed")
     assert first.endswith("in the U.S. presidential election.")
 
 
 def test_seed_title_is_headline(seed_text: str) -> None:
     result = clean_text(seed_text)
     assert result.title == SEED_HEADLINE
-    assert SEED_HEADLINE not in result.text
+    # the headline stays the text's first paragraph: what it reports is extracted too
+    assert result.text.split("\n\n")[0] == SEED_HEADLINE
+    assert result.text.count(SEED_HEADLINE) == 1
 
 
 def test_seed_body_kept_whole(seed_text: str) -> None:
     result = clean_text(seed_text)
     paragraphs = result.text.split("\n\n")
-    assert len(paragraphs) == 13
+    assert len(paragraphs) == 14  # the headline and 13 body paragraphs
     assert paragraphs[-1].endswith("raising concerns about the vulnerability of key sites.")
     assert '"not to test our military\'s patience any further."' in result.text
 
@@ -158,14 +160,30 @@ def test_headline_detection(text: str, title: str | None) -> None:
     result = clean_text(text)
     assert result.title == title
     if title is not None:
-        assert result.text == BODY
+        assert result.text == f"{title}\n\n{BODY}"
+    assert clean_text(result.text, title=result.title).text == result.text
 
 
-def test_given_title_repeated_above_body_is_dropped() -> None:
+def test_given_title_repeated_above_body_stays_once() -> None:
     result = clean_text(f"BUDGET APPROVED\n\n{BODY}", title="Budget approved")
     assert result.title == "Budget approved"
-    assert result.text == BODY
+    assert result.text == f"BUDGET APPROVED\n\n{BODY}"
     assert result.removed == []
+
+
+def test_given_title_not_in_text_is_not_added() -> None:
+    result = clean_text(BODY, title="Council approves budget")
+    assert result.title == "Council approves budget"
+    assert result.text == BODY
+
+
+def test_caption_cut_from_the_headline_goes_but_the_headline_stays() -> None:
+    headline = "Council approves the city budget after a long night of debate"
+    text = f"{headline}\n\nCouncil approves the city budget\n\n{BODY}"
+    result = clean_text(text)
+    assert result.title == headline
+    assert result.text == f"{headline}\n\n{BODY}"
+    assert result.removed == ["Council approves the city budget"]
 
 
 # --- hard wraps -----------------------------------------------------------------------------

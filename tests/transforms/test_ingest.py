@@ -84,7 +84,7 @@ def test_article_from_bytes_cp1252_and_markdown() -> None:
     data = md.encode("cp1252")
     article = article_from_bytes(data, source_id="a.md", source_uri="a.md", markdown=True)
     assert article.title == "Café owners protest"
-    assert article.text == "The owners of the café said “no”."
+    assert article.text == "Café owners protest\n\nThe owners of the café said “no”."
     assert article.metadata["encoding"] == "cp1252"
 
 
@@ -194,7 +194,9 @@ def test_article_from_html_fixture(test_data: Path) -> None:
     article = article_from_html(data, source_id="page", source_uri="page.html")
     assert article.title == "Harbour council approves new ferry terminal"
     assert article.published_at == datetime(2024, 3, 5, 13, 30)
-    assert article.text.startswith("The harbour council voted on Tuesday")
+    assert article.text.startswith(
+        "Harbour council approves new ferry terminal\n\nThe harbour council voted on Tuesday"
+    )
     assert article.text.endswith("according to the port authority.")
     for junk in ("Most read", "Copyright", "Weather", "Storm closes"):
         assert junk not in article.text

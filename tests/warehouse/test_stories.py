@@ -111,6 +111,17 @@ def test_headline_and_dateline_do_not_matter_but_other_articles_stay_apart() -> 
         assert similarity(same.values, other.values) < THRESHOLD
 
 
+def test_the_headline_paragraph_is_left_out_of_the_signature() -> None:
+    body = "The harbour council voted on Tuesday to approve a new ferry terminal. " * 3
+    one = signature(
+        "a", f"Council backs ferry terminal\n\n{body}", title="Council backs ferry terminal"
+    )
+    two = signature("b", f"Ferry plan wins the vote!\n\n{body}", title="Ferry plan wins the vote!")
+    assert one.values == two.values == signature("c", body).values
+    # a first paragraph that is not the headline counts
+    assert signature("d", f"Ferry plan wins the vote!\n\n{body}").values != one.values
+
+
 @pytest.fixture(scope="module")
 def two_copies(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The reference article and a copy under an edited headline, in two runs."""

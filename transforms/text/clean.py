@@ -20,8 +20,9 @@ The rules are generic, not tuned to one article:
 * **duplicated paragraphs** -- a paragraph repeated word for word (tolerating a missing final
   period) is kept once, the copy with final punctuation (the body's) winning;
 * **headline** -- when no title is given, the first paragraph that is short, has no final
-  period and is followed by a longer paragraph becomes the title and leaves the body; when a
-  title is given, a first paragraph equal to it leaves the body.
+  period and is followed by a longer paragraph becomes the title. The headline stays in the
+  text as its first paragraph (given or found): what it reports ("Minister says talks will
+  resume") is extracted like the rest of the article.
 
 Hard wraps (after Reuters-21578, where lines are ~65 characters and paragraphs start with an
 indented line) are detected per document from the line-length profile and unwrapped so
@@ -41,7 +42,7 @@ from importlib import resources
 
 from transforms.text.decode import normalize_text
 
-__all__ = ["CleanResult", "clean_text"]
+__all__ = ["CleanResult", "clean_text", "without_headline"]
 
 _FURNITURE_RESOURCE = "clean_furniture.txt"
 
@@ -340,6 +341,15 @@ def clean_text(text: str, *, title: str | None = None) -> CleanResult:
     return result
 
 
+def without_headline(text: str, title: str | None) -> str:
+    """``text`` without its first paragraph when that paragraph is the headline ``title``
+    (what :func:`clean_text` keeps); otherwise ``text`` unchanged."""
+    if not title:
+        return text
+    first, sep, rest = text.partition("\n\n")
+    return rest if sep and _key(first) == _key(title) else text
+
+
 def _clean_once(text: str, *, title: str | None = None) -> CleanResult:
     """One pass of every rule (see the module docstring)."""
     text = normalize_text(text)
@@ -419,19 +429,19 @@ def _clean_once(text: str, *, title: str | None = None) -> CleanResult:
         else:
             drop(i)
 
-    # 4. headline.
+    # 4. headline: found (or confirmed) but kept as the text's first paragraph, because what a
+    # headline says ("Minister says talks will resume") is part of what the article reports.
     kept = [i for i in range(len(paragraphs)) if keep[i]]
     if title is not None:
         # a title of control characters or spaces only is no title
         title = " ".join(normalize_text(title).split()) or None
+    headline = None
     if title is not None:
         if kept and _key(paragraphs[kept[0]]) == _key(title):
-            keep[kept[0]] = False  # the headline repeated above the body: not furniture
-            kept = kept[1:]
+            headline = kept[0]
     elif kept and _looks_like_headline(paragraphs[kept[0]], [paragraphs[i] for i in kept[1:]]):
         title = paragraphs[kept[0]]
-        keep[kept[0]] = False
-        kept = kept[1:]
+        headline = kept[0]
     else:
         title = None
 
@@ -439,7 +449,7 @@ def _clean_once(text: str, *, title: str | None = None) -> CleanResult:
     if title is not None:
         title_index = _PrefixIndex([title])
         for i in kept:
-            if _is_prefix_caption(paragraphs[i], title_index):
+            if i != headline and _is_prefix_caption(paragraphs[i], title_index):
                 drop(i)
 
     body = "\n\n".join(paragraphs[i] for i in range(len(paragraphs)) if keep[i])
