@@ -35,7 +35,7 @@ from transforms.nlp.lexicons import (
     read_word_classes,
     register_lexicon,
 )
-from transforms.nlp.time_values import MONTH_PATTERN, WEEKDAYS, TimexSpan, resolve_time
+from transforms.nlp.time_values import MONTH_PATTERN, MONTHS, WEEKDAYS, TimexSpan, resolve_time
 from transforms.nlp.timex.records import TimexRecord
 
 #: Nouns that are time expressions after "the" ("the future", "the long term").
@@ -43,6 +43,14 @@ _DEICTIC_NOUNS = frozenset({"future", "past"})
 
 _SEASON_NOUNS = frozenset({"spring", "summer", "autumn", "winter"})
 
+#: A full calendar date ("April 4, 2009", "Sept. 18 , 2008", "4 April 2009"): the model's
+#: DATE entity sometimes misses or cuts one (a dateline under a headline), and no reading of
+#: it is anything but a date.
+_MONTH_NAME = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+_RE_CALENDAR = re.compile(
+    rf"\b(?:(?:{_MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAME})\.?,?\s+\d{{4}})\b"
+)
 _RE_CLOCK = re.compile(
     r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?(?:\s*(?:UTC|GMT))?",
     re.IGNORECASE,
@@ -149,6 +157,17 @@ def timex_words_v1(path: str = "") -> TimexWords:
     return load_words(path or None)
 
 
+def _is_headline_infinitive(verb: Token) -> bool:
+    """A sentence whose only verb is a to-infinitive: headline grammar for the future
+    ("Markets to stay closed until Friday"; the parse may hang it on the subject noun)."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    if verb.dep_ == "ROOT":
+        return True
+    head = verb.head
+    return verb.dep_ in {"relcl", "acl"} and head.dep_ == "ROOT" and head.pos_ in {"NOUN", "PROPN"}
+
+
 def _is_future(span: Span, words: TimexWords) -> bool:
     """Whether the clause governing ``span`` is future tense (will/plan to/scheduled)."""
     token: Token = span.root
@@ -166,6 +185,8 @@ def _is_future(span: Span, words: TimexWords) -> bool:
     head = token.head
     if token.dep_ in {"xcomp", "ccomp"} and head.lemma_ in words.future_governors:
         return True
+    if _is_headline_infinitive(token):
+        return True
     return token.lemma_ in {"schedule", "plan", "due"} or (
         token.tag_ == "VB" and any(c.lower_ == "going" for c in head.children)
     )
@@ -177,9 +198,21 @@ def find_time_spans(doc: Doc, words: TimexWords | None = None) -> list[TimexSpan
     ctx = doc_context(doc)
     found: list[TimexSpan] = []
     covered: set[int] = set()
-    for ent in doc.ents:
-        if ent.label_ not in {"DATE", "TIME"}:
-            continue
+    calendar = [
+        span
+        for match in _RE_CALENDAR.finditer(ctx.text)
+        if (span := doc.char_span(match.start(), match.end(), alignment_mode="expand"))
+    ]
+    entities = [ent for ent in doc.ents if ent.label_ in {"DATE", "TIME"}]
+    for full in calendar:  # a full date no DATE entity covers whole
+        cut = [e for e in entities if e.start < full.end and full.start < e.end]
+        if not any(e.start <= full.start and full.end <= e.end for e in cut):
+            start = min([full.start, *(e.start for e in cut)])
+            end = max([full.end, *(e.end for e in cut)])
+            entities = [e for e in entities if e not in cut]
+            entities.append(doc[start:end])
+    entities.sort(key=lambda e: e.start)
+    for ent in entities:
         if ent.end < len(doc) and doc[ent.end].text in {"UTC", "GMT"}:
             ent = doc[ent.start : ent.end + 1]
         future = _is_future(ent, words)
