@@ -69,6 +69,17 @@ def test_make_article_rejects(text: str, reason: str) -> None:
     assert info.value.reason == reason
 
 
+def test_a_text_that_is_only_its_headline_is_no_article() -> None:
+    with pytest.raises(IngestError, match=r"^feed#3: the text is only its headline") as info:
+        make_article(
+            "Harbour fees to double\n",
+            title="Harbour fees to double",
+            source_id="3",
+            source_uri="feed#3",
+        )
+    assert info.value.reason == "no_text"
+
+
 def test_aware_published_at_becomes_naive_utc() -> None:
     from datetime import UTC, timedelta, timezone
 

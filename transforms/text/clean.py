@@ -346,8 +346,8 @@ def without_headline(text: str, title: str | None) -> str:
     (what :func:`clean_text` keeps); otherwise ``text`` unchanged."""
     if not title:
         return text
-    first, sep, rest = text.partition("\n\n")
-    return rest if sep and _key(first) == _key(title) else text
+    first, _, rest = text.partition("\n\n")
+    return rest if _key(first) == _key(title) else text
 
 
 def _clean_once(text: str, *, title: str | None = None) -> CleanResult:

@@ -22,7 +22,7 @@ from typing import Any
 
 from transforms.errors import InputError
 from transforms.ids import doc_id_for
-from transforms.text.clean import clean_text
+from transforms.text.clean import clean_text, without_headline
 from transforms.text.dates import check_published_at, parse_date, to_naive_utc
 from transforms.text.decode import DecodedText, DecodeError, decode_bytes, normalize_text
 from transforms.text.html import extract_html
@@ -106,6 +106,8 @@ def make_article(
             f"{source_uri}: no article text is left after removing "
             f"{len(result.removed)} line(s) of page furniture.",
         )
+    if not without_headline(result.text, result.title).strip():
+        raise IngestError("no_text", f"{source_uri}: the text is only its headline, no article.")
     meta = dict(metadata or {})
     if result.removed:
         meta["removed_furniture"] = list(result.removed)
