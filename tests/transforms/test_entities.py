@@ -339,3 +339,29 @@ def test_entity_spans_are_valid(nlp: Language) -> None:
 def test_lowercase_abbreviations_are_not_entities(nlp: Language, text: str) -> None:
     doc = nlp(text)
     assert not [m.text for m in doc._.pl_mentions if m.text.islower() and m.kind == "name"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "linked"),
+    [
+        ("Dutch finance minister backs new bank levy", True),
+        ("A finance minister backs new bank levy", False),  # indefinite: not the one described
+    ],
+)
+def test_headline_role_refers_to_the_person_the_body_names(
+    nlp: Language, headline: str, linked: bool
+) -> None:
+    text = (
+        f"{headline}\n\nDutch finance minister Pieter Vos said on Monday that the levy would "
+        "pass in the spring."
+    )
+    doc = nlp(text)
+    in_headline = {
+        m.text: m.entity_name
+        for m in doc._.pl_mentions
+        if m.kind == "description" and m.end_char <= len(headline)
+    }
+    if linked:
+        assert in_headline == {"Dutch finance minister": "Pieter Vos"}
+    else:
+        assert in_headline == {}

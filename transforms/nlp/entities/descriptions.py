@@ -45,6 +45,26 @@ def _title_run(doc: Doc, span: Span, gaz: Gazetteer, ent_end: dict[int, Span]) -
     return doc[i : span.start]
 
 
+_FINAL = frozenset(".!?")
+
+
+def _headline_end(doc: Doc) -> int:
+    """End token of the Doc's headline: a first sentence that ends at a paragraph break
+    without final punctuation (as cleaned text keeps it); 0 when there is none."""
+    first = next(iter(doc.sents), None)
+    if first is None or first.end >= len(doc):
+        return 0
+    words = [t for t in first if not t.is_space]
+    ends_paragraph = first[-1].is_space and first[-1].text.count("\n") >= 2
+    if not words or not ends_paragraph or words[-1].text in _FINAL:
+        return 0
+    return first.end
+
+
+def _has_determiner(doc: Doc, start: int, root: int) -> bool:
+    return any(doc[i].dep_ in {"det", "poss"} for i in range(start, root))
+
+
 def descriptions(
     ctx: DocContext,
     ents: Sequence[Span],
@@ -92,9 +112,12 @@ def descriptions(
     lowers = ctx.ids(LOWER)
     pos = ctx.ids(POS)
     tags = ctx.ids(TAG)
+    headline_end = _headline_end(doc)
     for start, _, root in ctx.noun_chunks:
+        # a headline drops its articles and names the role before the body names the person
+        in_headline = root < headline_end and not _has_determiner(doc, start, root)
         if (
-            lowers[start] != _THE
+            (lowers[start] != _THE and not in_headline)
             or pos[root] != NOUN
             or tags[root] != _NN
             or root in named_tokens
@@ -102,7 +125,7 @@ def descriptions(
         ):
             continue
         lemma = doc[root].lemma_.lower()
-        keys = {k for k in described.get(lemma, set()) if first_seen[k] < root}
+        keys = {k for k in described.get(lemma, set()) if in_headline or first_seen[k] < root}
         if len(keys) != 1:
             continue
         cluster = by_key[keys.pop()]
