@@ -6,18 +6,22 @@ annotator's attributions are used (two dev articles have six annotators). An att
 ``source``, ``cue`` and ``content`` roles, each ``{spans: [[s, e], ...], text}`` or null;
 attributions without content are skipped.
 
-Scores, for presslake's ``presslake_quotes_v1`` and for a direct-quotes-only baseline
-(quotation-mark pairing plus the nearest speech verb) on the same parses:
+Scores, for presslake's quote component and for a direct-quotes-only baseline
+(quotation-mark pairing plus the nearest speech verb) on the same parses, defined as the
+judged scorer (``../shared/bench/score_quotes.py``) defines them, so the figures agree:
 
-* content precision/recall/F1, where a prediction matches a gold content when their
-  character sets overlap by at least half of their union (one-to-one, best overlap first),
-  and the same with exact spans (edge spaces, punctuation and quotation marks ignored);
-* speaker accuracy on matched quotes: the predicted speaker span overlaps the gold source
-  (gold attributions without a source are left out);
-* cue accuracy on matched quotes: the predicted cue span overlaps the gold cue;
-* recall and precision split by direct and indirect: a gold content is direct when it opens
-  and closes with a quotation mark (else indirect, mixed included); a prediction is direct
-  when its kind is ``direct``.
+* spans are compared as sets of non-space characters, each piece first trimmed of
+  whitespace, double and single quotation marks and edge punctuation;
+* content precision/recall/F1: one-to-one matching, best Jaccard overlap first, a match
+  needs an overlap of at least half the union; "exact" needs identical sets;
+* speaker accuracy on matched quotes: the predicted speaker span overlaps a piece of the
+  gold source (gold attributions without a source are left out); cue accuracy likewise;
+* the gold kind from quotation marks: double quotation marks pair within a paragraph (an
+  unclosed one ends at the line break, the convention for quotes that run on); a content
+  is ``direct`` when all its letters and digits lie inside quoted regions (or 95 % do and
+  every piece opens and closes with a mark), ``indirect`` when none do, else ``mixed``.
+  Recall is given per gold kind; the direct-quote F1 combines the precision of the
+  predictions of kind ``direct`` (against any gold) with the recall of gold direct quotes.
 """
 
 from __future__ import annotations
@@ -39,9 +43,24 @@ from transforms.nlp.quotes import Quote, find_quote_spans, quotes_of
 BASELINE_VERBS = frozenset(
     {"say", "tell", "add", "ask", "write", "insist", "warn", "explain", "reply", "claim"}
 )
-_STRIP = " \t\n\r.,;:—–-\"'“”‘’„«»"
-_OPENERS = "\"“‘'„«"
-_CLOSERS = "\"”’'»"
+#: Double quotation marks, as the judged scorer pairs them.
+_OPEN_QUOTES = "\u201c\u201e\u00ab\u201f\u301d"
+_CLOSE_QUOTES = "\u201d\u00bb\u301e"
+_STRAIGHT_QUOTES = '"\uff02'
+#: Trimmed from both ends of every span before spans are compared.
+_TRIM = (
+    " \t\r\n\u00a0\u2009\u202f"
+    + _OPEN_QUOTES
+    + _CLOSE_QUOTES
+    + _STRAIGHT_QUOTES
+    + "'\u2018\u2019.,;:!?-\u2013\u2014"
+)
+#: Skipped when looking for the mark that opens or closes a piece.
+_EDGE_SKIP = " \t\r\n\u00a0.,;:!?-\u2013\u2014\u2026'\u2018\u2019"
+#: Share of a content's letters inside quotation marks that makes it direct (with marks at
+#: both ends of every piece).
+DIRECT_MIN = 0.95
+KINDS = ("direct", "mixed", "indirect")
 
 Extractor = Callable[[Doc], list[Quote]]
 
@@ -57,7 +76,7 @@ class GoldQuote:
     content: tuple[tuple[int, int], ...]
     source: tuple[tuple[int, int], ...] | None
     cue: tuple[tuple[int, int], ...] | None
-    direct: bool
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +86,10 @@ class GoldDoc:
     doc_id: str
     text: str
     quotes: tuple[GoldQuote, ...]
+
+
+def _kind_counter() -> dict[str, int]:
+    return dict.fromkeys(KINDS, 0)
 
 
 @dataclass(slots=True)
@@ -81,10 +104,10 @@ class Counts:
     speaker_n: int = 0
     cue_ok: int = 0
     cue_n: int = 0
-    gold_by_kind: dict[str, int] = field(default_factory=lambda: {"direct": 0, "indirect": 0})
-    found_by_kind: dict[str, int] = field(default_factory=lambda: {"direct": 0, "indirect": 0})
-    pred_by_kind: dict[str, int] = field(default_factory=lambda: {"direct": 0, "indirect": 0})
-    right_by_kind: dict[str, int] = field(default_factory=lambda: {"direct": 0, "indirect": 0})
+    gold_by_kind: dict[str, int] = field(default_factory=_kind_counter)
+    found_by_kind: dict[str, int] = field(default_factory=_kind_counter)
+    pred_by_kind: dict[str, int] = field(default_factory=_kind_counter)
+    right_by_kind: dict[str, int] = field(default_factory=_kind_counter)
 
     @property
     def precision(self) -> float:
@@ -116,14 +139,20 @@ class Counts:
         """Matched quotes whose cue overlaps the gold cue."""
         return _ratio(self.cue_ok, self.cue_n)
 
-    def kind_scores(self, kind: str) -> tuple[float, float, float]:
-        """Precision, recall and F1 for ``direct`` or ``indirect``."""
-        p = _ratio(self.right_by_kind[kind], self.pred_by_kind[kind])
-        r = _ratio(self.found_by_kind[kind], self.gold_by_kind[kind])
+    def recall_of(self, kind: str) -> float:
+        """Matched gold of ``kind`` / gold of ``kind``."""
+        return _ratio(self.found_by_kind[kind], self.gold_by_kind[kind])
+
+    def direct_scores(self) -> tuple[float, float, float]:
+        """The direct-quote view: precision of the predictions of kind ``direct`` (matched
+        to any gold), recall of the gold direct quotes, and their F1."""
+        p = _ratio(self.right_by_kind["direct"], self.pred_by_kind["direct"])
+        r = self.recall_of("direct")
         return p, r, _f1(p, r)
 
     def as_dict(self) -> dict[str, Any]:
         """The numbers of the report."""
+        p, r, f = self.direct_scores()
         out: dict[str, Any] = {
             "n_pred": self.n_pred,
             "n_gold": self.n_gold,
@@ -133,10 +162,11 @@ class Counts:
             "exact_f1": self.exact_f1,
             "speaker_accuracy": self.speaker_accuracy,
             "cue_accuracy": self.cue_accuracy,
+            "direct": {"precision": p, "recall": r, "f1": f},
         }
-        for kind in ("direct", "indirect"):
-            p, r, f = self.kind_scores(kind)
-            out[kind] = {"precision": p, "recall": r, "f1": f, "n_gold": self.gold_by_kind[kind]}
+        for kind in KINDS:
+            out[f"recall_{kind}"] = self.recall_of(kind)
+            out[f"n_gold_{kind}"] = self.gold_by_kind[kind]
         return out
 
 
@@ -168,9 +198,73 @@ def _spans(role: dict[str, Any] | None) -> tuple[tuple[int, int], ...] | None:
     return tuple((int(s), int(e)) for s, e in role["spans"])
 
 
-def _is_direct(text: str, spans: Sequence[tuple[int, int]]) -> bool:
-    content = text[spans[0][0] : spans[-1][1]].strip(" \t\n\r.,;:")
-    return len(content) > 1 and content[0] in _OPENERS and content[-1] in _CLOSERS
+def quoted_mask(text: str) -> bytearray:
+    """1 for every character inside a pair of double quotation marks (marks included); a
+    mark left open ends at the next line break."""
+    mask = bytearray(len(text))
+    open_at: int | None = None
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if open_at is not None:
+                mask[open_at:i] = b"\x01" * (i - open_at)
+                open_at = None
+        elif ch in _OPEN_QUOTES:
+            if open_at is None:
+                open_at = i
+        elif ch in _CLOSE_QUOTES:
+            if open_at is not None:
+                mask[open_at : i + 1] = b"\x01" * (i + 1 - open_at)
+                open_at = None
+        elif ch in _STRAIGHT_QUOTES:
+            if open_at is None:
+                open_at = i
+            else:
+                mask[open_at : i + 1] = b"\x01" * (i + 1 - open_at)
+                open_at = None
+    if open_at is not None:
+        mask[open_at:] = b"\x01" * (len(text) - open_at)
+    return mask
+
+
+def _piece_is_quoted(text: str, start: int, end: int) -> bool:
+    """The piece opens and closes with a quotation mark, inside it or just outside."""
+    marks_open, marks_close = _OPEN_QUOTES + _STRAIGHT_QUOTES, _CLOSE_QUOTES + _STRAIGHT_QUOTES
+    i, j = start, end
+    while i < j and text[i] in _EDGE_SKIP:
+        i += 1
+    while j > i and text[j - 1] in _EDGE_SKIP:
+        j -= 1
+    if i >= j:
+        return False
+    opens = text[i] in marks_open
+    if not opens:
+        k = start - 1
+        while k >= 0 and text[k] in _EDGE_SKIP:
+            k -= 1
+        opens = k >= 0 and text[k] in marks_open
+    closes = text[j - 1] in marks_close
+    if not closes:
+        k = end
+        while k < len(text) and text[k] in _EDGE_SKIP:
+            k += 1
+        closes = k < len(text) and text[k] in marks_close
+    return opens and closes
+
+
+def gold_kind(text: str, mask: bytearray, pieces: Sequence[tuple[int, int]]) -> str:
+    """``direct``, ``mixed`` or ``indirect`` from where the content's letters and digits lie
+    (see the module docstring)."""
+    letters = [i for a, b in pieces for i in range(a, b) if text[i].isalnum()]
+    if not letters:
+        return "indirect"
+    quoted = sum(mask[i] for i in letters) / len(letters)
+    if quoted == 0:
+        return "indirect"
+    if quoted == 1.0 or (
+        quoted >= DIRECT_MIN and all(_piece_is_quoted(text, a, b) for a, b in pieces)
+    ):
+        return "direct"
+    return "mixed"
 
 
 def read_gold(path: Path, *, limit: int | None = None) -> Iterator[GoldDoc]:
@@ -199,6 +293,7 @@ def read_gold(path: Path, *, limit: int | None = None) -> Iterator[GoldDoc]:
             text: str = record["text"]
             annotations = record["annotations"]
             attributions = annotations[0]["attributions"] if annotations else []
+            mask = quoted_mask(text)
             quotes = []
             for att in attributions:
                 content = _spans(att.get("content"))
@@ -209,7 +304,7 @@ def read_gold(path: Path, *, limit: int | None = None) -> Iterator[GoldDoc]:
                         content=content,
                         source=_spans(att.get("source")),
                         cue=_spans(att.get("cue")),
-                        direct=_is_direct(text, content),
+                        kind=gold_kind(text, mask, content),
                     )
                 )
             n += 1
@@ -272,16 +367,15 @@ def _baseline_subject(verb: Token) -> tuple[int, int] | None:
 
 
 def _charset(spans: Sequence[tuple[int, int]], text: str) -> frozenset[int]:
-    return frozenset(i for s, e in spans for i in range(s, e) if not text[i].isspace())
-
-
-def _stripped(spans: Sequence[tuple[int, int]], text: str) -> tuple[int, int]:
-    start, end = spans[0][0], spans[-1][1]
-    while start < end and text[start] in _STRIP:
-        start += 1
-    while end > start and text[end - 1] in _STRIP:
-        end -= 1
-    return start, end
+    """Non-space characters of the pieces, each trimmed of marks and edge punctuation."""
+    out: set[int] = set()
+    for start, end in spans:
+        while start < end and text[start] in _TRIM:
+            start += 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
+        out.update(i for i in range(start, end) if not text[i].isspace())
+    return frozenset(out)
 
 
 def _overlaps(pred: tuple[int, int] | None, gold: Sequence[tuple[int, int]] | None) -> bool:
@@ -290,34 +384,45 @@ def _overlaps(pred: tuple[int, int] | None, gold: Sequence[tuple[int, int]] | No
     return any(pred[0] < e and s < pred[1] for s, e in gold)
 
 
+def _greedy(pairs: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one matches, best overlap first (ties: gold order, then prediction order)."""
+    pairs.sort(key=lambda item: (-item[0], item[1], item[2]))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _, g, p in pairs:
+        if g not in used_g and p not in used_p:
+            used_g.add(g)
+            used_p.add(p)
+            out.append((g, p))
+    return out
+
+
 def score_doc(gold: GoldDoc, predicted: Sequence[Quote], counts: Counts) -> None:
     """Add one document's matches to ``counts``."""
     text = gold.text
     gold_sets = [_charset(g.content, text) for g in gold.quotes]
     pred_sets = [_charset([(q.start_char, q.end_char)], text) for q in predicted]
-    pairs: list[tuple[float, int, int]] = []
-    for i, p in enumerate(pred_sets):
-        for j, gs in enumerate(gold_sets):
-            inter = len(p & gs)
-            if inter:
-                iou = inter / len(p | gs)
-                if iou >= 0.5:
-                    pairs.append((iou, i, j))
-    pairs.sort(key=lambda item: (-item[0], item[1], item[2]))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for _, i, j in pairs:
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
+    half: list[tuple[float, int, int]] = []
+    same: list[tuple[float, int, int]] = []
+    for j, gs in enumerate(gold_sets):
+        for i, p in enumerate(pred_sets):
+            inter = len(p & gs) if p and gs else 0
+            if not inter:
+                continue
+            jaccard = inter / len(p | gs)
+            if jaccard >= 0.5:
+                half.append((jaccard, j, i))
+            if jaccard == 1.0:
+                same.append((jaccard, j, i))
+    counts.tp_exact += len(_greedy(same))
+    for j, i in _greedy(half):
         q, g = predicted[i], gold.quotes[j]
         counts.tp += 1
-        gold_kind = "direct" if g.direct else "indirect"
-        pred_kind = "direct" if q.kind == "direct" else "indirect"
-        counts.found_by_kind[gold_kind] += 1
-        counts.right_by_kind[pred_kind] += 1
-        if g.source is not None:
+        counts.found_by_kind[g.kind] += 1
+        if q.kind == "direct":
+            counts.right_by_kind["direct"] += 1
+        if g.source:
             counts.speaker_n += 1
             speaker = (
                 (q.speaker_start, q.speaker_end)
@@ -325,19 +430,15 @@ def score_doc(gold: GoldDoc, predicted: Sequence[Quote], counts: Counts) -> None
                 else None
             )
             counts.speaker_ok += _overlaps(speaker, g.source)
-        if g.cue is not None:
+        if g.cue:
             counts.cue_n += 1
             cue = (q.cue_start, q.cue_end) if q.cue_start is not None and q.cue_end else None
             counts.cue_ok += _overlaps(cue, g.cue)
-    exact_gold = {_stripped(g.content, text) for g in gold.quotes if len(g.content) == 1}
-    exact_pred = {_stripped([(q.start_char, q.end_char)], text) for q in predicted}
-    counts.tp_exact += len(exact_gold & exact_pred)
     counts.n_pred += len(predicted)
     counts.n_gold += len(gold.quotes)
     for g in gold.quotes:
-        counts.gold_by_kind["direct" if g.direct else "indirect"] += 1
-    for q in predicted:
-        counts.pred_by_kind["direct" if q.kind == "direct" else "indirect"] += 1
+        counts.gold_by_kind[g.kind] += 1
+    counts.pred_by_kind["direct"] += sum(q.kind == "direct" for q in predicted)
 
 
 def evaluate(
@@ -386,14 +487,12 @@ def format_report(result: QuoteEvaluation, *, gold: Path | None = None) -> str:
         f"{'predicted':<30}{ours['n_pred']:>12}{base['n_pred']:>12}",
     ]
     lines += [f"{label:<30}{ours[key]:>12.3f}{base[key]:>12.3f}" for label, key in rows]
-    for kind in ("direct", "indirect"):
-        for part in ("precision", "recall", "f1"):
-            label = (
-                f"{kind} {part} (n_gold={ours[kind]['n_gold']})"
-                if part == "f1"
-                else (f"{kind} {part}")
-            )
-            lines.append(f"{label:<30}{ours[kind][part]:>12.3f}{base[kind][part]:>12.3f}")
+    for kind in KINDS:
+        label = f"recall, {kind} (n_gold={ours[f'n_gold_{kind}']})"
+        lines.append(f"{label:<30}{ours[f'recall_{kind}']:>12.3f}{base[f'recall_{kind}']:>12.3f}")
+    for part in ("precision", "recall", "f1"):
+        label = f"direct-quote {part}"
+        lines.append(f"{label:<30}{ours['direct'][part]:>12.3f}{base['direct'][part]:>12.3f}")
     return "\n".join(lines)
 
 

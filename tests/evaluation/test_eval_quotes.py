@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from evaluation.quotes import GoldFormatError, evaluate, read_gold, run
+from evaluation.quotes import GoldFormatError, evaluate, gold_kind, quoted_mask, read_gold, run
 
 LIMIT = 4
 
@@ -47,7 +47,8 @@ def test_report_fields_and_sane_scores(nlp: Language, gold: Path) -> None:
     assert ours["f1"] > base["f1"]
     assert ours["recall"] > 0.3
     assert ours["speaker_accuracy"] > 0.6
-    assert base["indirect"]["precision"] == 0.0
+    assert ours["recall_indirect"] > base["recall_indirect"]
+    assert ours["n_gold_direct"] + ours["n_gold_mixed"] + ours["n_gold_indirect"] == ours["n_gold"]
 
 
 def test_run_returns_the_printed_report(nlp: Language, gold: Path) -> None:
@@ -57,9 +58,35 @@ def test_run_returns_the_printed_report(nlp: Language, gold: Path) -> None:
         "content F1 (exact)",
         "speaker accuracy (matched)",
         "cue accuracy (matched)",
-        "direct recall",
-        "indirect recall",
+        "recall, direct",
+        "recall, mixed",
+        "recall, indirect",
+        "direct-quote f1",
         "presslake",
         "baseline",
     ):
         assert label in report
+
+
+TEXT = (
+    'The mayor said: "We will open the bridge in May." She called the delay "a scandal" '
+    "and said the builders were to blame.\n\n"
+    '"Nobody told us about the cracks, she added.\n\nThe council met on Friday.'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        ('"We will open the bridge in May."', "direct"),
+        ("We will open the bridge in May", "direct"),  # marks just outside the span
+        ('the delay "a scandal"', "mixed"),
+        ("the builders were to blame", "indirect"),
+        # a mark left open runs to the end of its paragraph, not into the next one
+        ('"Nobody told us about the cracks', "direct"),
+        ("The council met on Friday", "indirect"),
+    ],
+)
+def test_gold_kind_from_quotation_marks(content: str, kind: str) -> None:
+    start = TEXT.index(content)
+    assert gold_kind(TEXT, quoted_mask(TEXT), [(start, start + len(content))]) == kind
