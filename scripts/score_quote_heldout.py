@@ -9,9 +9,8 @@ The held-out articles are the ones ``scripts/build_quote_corpus.py`` keeps out o
 in ten, by a hash of the id). Each is parsed with the presslake pipeline, its rule attributions
 and model spans are joined by every strategy of ``transforms.nlp.quotes.assemble`` (``rules``:
 ``presslake_quotes_v1``; ``model``: the model alone; ``union``: ``presslake_quotes_v2``), and
-each strategy is scored with the judged scorer's own ``score()`` (``--bench``, default
-``../shared/bench``): content F1 at overlap >= 0.5, indirect recall, direct-quote F1, speaker
-accuracy.
+each strategy is scored by ``evaluation.quotes`` (the judged scorer's definitions): content F1
+at overlap >= 0.5, indirect recall, direct-quote F1, speaker accuracy.
 """
 
 from __future__ import annotations
@@ -19,13 +18,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from evaluation.quotes import Counts, read_gold, score_doc  # noqa: E402
 from transforms.nlp.pipeline import build_pipeline  # noqa: E402
 from transforms.nlp.quotes import QuoteExtractor, load_cues  # noqa: E402
 from transforms.nlp.quotes.assemble import STRATEGIES, combine  # noqa: E402
@@ -40,59 +39,32 @@ def _module(path: Path) -> ModuleType:
     return module
 
 
-def _figures(
-    score: Callable[..., tuple], gold: list[dict], preds: dict[str, dict]
-) -> dict[str, float]:
-    n_gold, n_pred, tp, by_kind, pred_kind, speaker, _, _ = score(gold, preds)
-    p, r = tp["jac50"] / max(n_pred, 1), tp["jac50"] / max(n_gold, 1)
-    dp = pred_kind["direct"]["tp_jac50"] / max(pred_kind["direct"]["n"], 1)
-    dr = by_kind["direct"]["tp_jac50"] / max(by_kind["direct"]["n"], 1)
-    return {
-        "content F1": 2 * p * r / (p + r) if p + r else 0.0,
-        "indirect recall": by_kind["indirect"]["tp_jac50"] / max(by_kind["indirect"]["n"], 1),
-        "direct-quote F1": 2 * dp * dr / (dp + dr) if dp + dr else 0.0,
-        "speaker accuracy": speaker[0] / max(speaker[1], 1),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, required=True, help="PolNeAR train JSONL")
-    parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--heldout", type=int, default=10, help="as build_quote_corpus.py")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(args.bench))
-    scorer = _module(args.bench / "score_quotes.py")
     corpus = _module(ROOT / "scripts" / "build_quote_corpus.py")
-    gold = [r for r in corpus.read_gold(args.gold) if corpus.in_heldout(str(r["id"]), args.heldout)]
+    gold = [g for g in read_gold(args.gold) if corpus.in_heldout(g.doc_id, args.heldout)]
     nlp = build_pipeline(exclude=("presslake_quotes", "presslake_timex", "presslake_events"))
-    docs = list(nlp.pipe(r["text"] for r in gold))
+    docs = list(nlp.pipe(g.text for g in gold))
     lexicon = load_cues()
     rules = [QuoteExtractor(lexicon).find(doc) for doc in docs]
     spans = list(quote_model_v1().spans(zip(docs, rules, strict=True)))
     sys.stdout.write(f"{len(gold)} held-out articles of {args.gold}\n")
     for strategy in STRATEGIES:
-        preds = {}
+        counts = Counts()
         for record, doc, found, learned in zip(gold, docs, rules, spans, strict=True):
-            quotes = combine(doc, found, learned, strategy=strategy, lexicon=lexicon)
-            preds[str(record["id"])] = {
-                "id": record["id"],
-                "text": record["text"],
-                "quotes": [
-                    {
-                        "start": q.start_char,
-                        "end": q.end_char,
-                        "speaker_start": q.speaker_start,
-                        "speaker_end": q.speaker_end,
-                        "cue_start": q.cue_start,
-                        "cue_end": q.cue_end,
-                        "kind": q.kind,
-                    }
-                    for q in quotes
-                ],
-            }
-        figures = _figures(scorer.score, gold, preds)
+            score_doc(
+                record, combine(doc, found, learned, strategy=strategy, lexicon=lexicon), counts
+            )
+        figures = {
+            "content F1": counts.f1,
+            "indirect recall": counts.recall_of("indirect"),
+            "direct-quote F1": counts.direct_scores()[2],
+            "speaker accuracy": counts.speaker_accuracy,
+        }
         line = "  ".join(f"{k} {v:.3f}" for k, v in figures.items())
         sys.stdout.write(f"  {strategy:6s} {line}\n")
     return 0
