@@ -205,6 +205,18 @@ def _direct(
                 confidence=0.7,
             )
     cue = _nearest_cue(doc, q_start, q_end, cue_tokens, marks)
+    follows = _follows(doc, previous, q_start)
+    if (
+        follows
+        and cue is not None
+        and previous is not None
+        and previous.cue_token is not None
+        and previous.end <= cue.idx < q_start
+        and cue.sent.start == doc[previous.cue_token].sent.start
+    ):
+        # "“A,” Lee said, pointing to the map. “B.”": a cue between the two quotations, in
+        # the sentence of the first one's cue, is part of that attribution.
+        return _continuation(previous, q_start, q_end)
     if cue is not None:
         existing = by_cue.get(cue.i)
         if (
@@ -234,28 +246,19 @@ def _direct(
                 cue_token=cue.i,
                 confidence=confidence,
             )
-    if (
-        previous is not None
-        and previous.kind == "direct"
-        and previous.cue is not None
-        and previous.end <= previous.cue[0] < q_start
-        and paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
-    ):
-        # "“A,” she said. “B.”": one attribution whose content is both quotations, as
-        # long as the words between them do not outweigh the quoted ones.
-        gap = q_start - previous.cue[1]
-        if gap + (previous.cue[0] - previous.end) < (q_end - q_start) + (
-            previous.end - previous.start
-        ):
-            previous.end = q_end
-            return previous
+    if follows and previous is not None:
+        return _continuation(previous, q_start, q_end)
     if (
         rules.inherit_speaker
         and previous is not None
         and previous.speaker is not None
         and previous.kind in {"direct", "mixed"}
         and paragraphs_apart(doc_text(doc), previous.end, q_start) <= 1
+        and _starts_sentence(doc, q_start)
     ):
+        # A quotation inside a sentence of the writer ("... but to “B.”") is part of that
+        # sentence, not the previous speaker's next words: on PolNeAR train this keeps 25
+        # unannotated quotations out and loses 7 annotated ones.
         return Draft(
             start=q_start,
             end=q_end,
@@ -271,6 +274,34 @@ def _direct(
         # (block quotes after "X wrote:", tweets, statements).
         return _introduced(rules, doc, q_start, q_end)
     return None
+
+
+def _follows(doc: Doc, previous: Draft | None, q_start: int) -> bool:
+    """Whether a quotation at ``q_start`` follows the cue of the direct quote before it in the
+    same paragraph ("“A,” she said. “B.”")."""
+    return (
+        previous is not None
+        and previous.kind == "direct"
+        and previous.cue is not None
+        and previous.end <= previous.cue[0] < q_start
+        and paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
+    )
+
+
+def _continuation(previous: Draft, q_start: int, q_end: int) -> Draft:
+    """``previous`` continued by the quotation ``[q_start, q_end)`` that follows its cue.
+
+    PolNeAR annotates "“A,” said Lee, a nurse who ... . “B.”" as one attribution whose content
+    is both quotations (on train, 25 of 28 such quotations that the rules gave a speaker of
+    their own). The content stays one span: both quotations when the words between them are
+    few enough (:func:`_joinable`), else the longer quotation (the writer's words would
+    outweigh the quoted ones).
+    """
+    if _joinable(previous.start, previous.end, q_start, q_end):
+        previous.end = q_end
+    elif q_end - q_start > previous.end - previous.start:
+        previous.start, previous.end = q_start, q_end
+    return previous
 
 
 def _introduced(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft:
@@ -364,9 +395,12 @@ def _join_pieces(drafts: list[Draft]) -> list[Draft]:
 def _joinable(start: int, end: int, q_start: int, q_end: int) -> bool:
     """Whether a quotation ``[q_start, q_end)`` and a content ``[start, end)`` of the same
     cue make one content: the words between them (the attribution, "“A,” she said. “B.”")
-    must not outweigh the quoted ones, or the joined span is mostly the writer's."""
+    must not outweigh the quoted ones, or the joined span is mostly the writer's. On PolNeAR
+    train the gap is kept under 3/4 of the quoted characters (direct-quote F1 0.914 against
+    0.911 at the full length): the annotators leave the attribution between the pieces out
+    of the content, so a joined span must be mostly quotation to overlap theirs."""
     gap = max(q_start - end, start - q_end, 0)
-    return gap < (q_end - q_start) + (end - start)
+    return 4 * gap < 3 * ((q_end - q_start) + (end - start))
 
 
 def _covers_most(draft: Draft, q_start: int, q_end: int) -> bool:
