@@ -392,6 +392,62 @@ def test_quotation_inside_a_sentence_of_the_writer_inherits_no_speaker(nlp: Lang
     assert [r.text for r in records if r.kind == "direct"] == ["“We are not done with this city,”"]
 
 
+def test_content_with_words_of_the_writer_around_a_quotation_is_mixed(nlp: Language) -> None:
+    text = "Later he praised the rookie goalkeeper, calling him a “true leader”, and left."
+    record = _find(_quotes(nlp, text), "true leader")
+    assert (record.text, record.kind, record.cue_text) == (
+        "him a “true leader”",
+        "mixed",
+        "calling",
+    )
+
+
+def test_line_of_names_after_a_colon_is_no_turn_of_speech(nlp: Language) -> None:
+    text = (
+        "The panel met twice before the vote.\n\n"
+        "Ohio: Ann Lee, Bo Park, Cy Diaz, Dee Fox, Ed Gray.\n\n"
+        "Iowa: Fay Hill, Gus Ives, Hal Jones, Ida King."
+    )
+    assert [r.speaker_text for r in _quotes(nlp, text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"),
+    [
+        # a short exclamation or question is an utterance, not a scare-quoted label
+        (
+            "When the lights went out, a fan in the upper deck yelled: “Stay home!”",
+            "“Stay home!”",
+            "a fan in the upper deck",
+            "yelled",
+        ),
+        (
+            "The host listened to the answer and then asked, “Really?”",
+            "“Really?”",
+            "The host",
+            "asked",
+        ),
+        # verbs of shouting and snapping are cues
+        (
+            "“You will pay for this,” the coach barked.",
+            "“You will pay for this,”",
+            "the coach",
+            "barked",
+        ),
+    ],
+)
+def test_short_exclamations_and_manner_of_speaking_cues(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    record = _find(_quotes(nlp, text), content.strip("“”,"))
+    assert (record.text, record.speaker_text, record.cue_text, record.kind) == (
+        content,
+        speaker,
+        cue,
+        "direct",
+    )
+
+
 def test_multi_sentence_direct_quote(nlp: Language) -> None:
     text = "“We will rebuild. We will not leave. This is our home,” the mayor said on Sunday."
     record = _find(_quotes(nlp, text), "We will rebuild")

@@ -67,6 +67,12 @@ def transcript_drafts(rules: QuoteRules, doc: Doc) -> list[Draft]:
         start, end = strip_marks(text, start, end)
         if len(WORD.findall(text, start, end)) < 3:
             continue
+        if not headline:
+            # a line inside the text says something: "New Hampshire: Ann Lee, Bo Park, ..."
+            # (a list) or "Kasich: Now or never" (a section heading) is no turn of speech
+            body = doc.char_span(start, end, alignment_mode="expand")
+            if body is None or not any(t.pos_ in {"VERB", "AUX"} for t in body):
+                continue
         out.append(
             Draft(
                 start=start,
@@ -103,7 +109,9 @@ def merge_marks(
                     d, q_start, q_end
                 ):
                     d.start, d.end = min(d.start, q_start), max(d.end, q_end)
-                    d.kind = "direct"
+                    # "that “...”": a word of the writer makes the content a mixed one
+                    outside = WORD.search(text, d.start, q_start) or WORD.search(text, q_end, d.end)
+                    d.kind = "mixed" if outside else "direct"
                     previous = d
             continue
         if covering:
@@ -129,6 +137,10 @@ def merge_marks(
             and n_words <= rules.max_partial_words
             and not _starts_sentence(doc, q_start)
         ) or (q_start, q_end) not in double_set
+        if partial and (q_start, q_end) in double_set and _exclaims(text, q_start, q_end):
+            # "a man yelled “Stay there!”", "she asked, “Really?”": a short exclamation or
+            # question is an utterance, not a title or a scare-quoted label
+            partial = False
         if partial:
             draft = _governed(rules, doc, q_start, q_end)
             if draft is not None:
@@ -142,6 +154,11 @@ def merge_marks(
                 by_cue.setdefault(draft.cue_token, draft)
             previous = draft
     return _join_pieces(out)
+
+
+def _exclaims(text: str, q_start: int, q_end: int) -> bool:
+    """Whether the quotation ``[q_start, q_end)`` closes on "!" or "?"."""
+    return text[q_start:q_end].rstrip(QUOTE_CHARS + ",")[-1:] in {"!", "?"}
 
 
 def _governed(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft | None:
@@ -405,7 +422,7 @@ def _joinable(start: int, end: int, q_start: int, q_end: int) -> bool:
 
 def _covers_most(draft: Draft, q_start: int, q_end: int) -> bool:
     """The draft's content is the quotation plus at most a complementiser or a few
-    characters of punctuation ("that “...”")."""
+    characters of punctuation ("that “...”", a mixed content)."""
     if draft.start > q_start or draft.end < q_end:
         return False
     outside = (draft.end - draft.start) - (q_end - q_start)
