@@ -448,6 +448,21 @@ def test_short_exclamations_and_manner_of_speaking_cues(
     )
 
 
+def test_cue_on_the_next_line_is_not_the_quotation_s(nlp: Language) -> None:
+    # paragraphs separated by single line breaks: the cue of the next paragraph is not the
+    # second quotation's, which continues the governor's attribution
+    text = (
+        "The governor spoke for an hour.\n"
+        '"This is an illness," the governor said. "It is not a moral failing. We will pay '
+        'for treatment in every county."\n'
+        "Neither senator acknowledged the new clinics in their remarks."
+    )
+    record = _find(_quotes(nlp, text), "every county")
+    assert record.speaker_text == "the governor"
+    assert record.cue_text == "said"
+    assert "This is an illness" in record.text
+
+
 def test_multi_sentence_direct_quote(nlp: Language) -> None:
     text = "“We will rebuild. We will not leave. This is our home,” the mayor said on Sunday."
     record = _find(_quotes(nlp, text), "We will rebuild")

@@ -13,7 +13,6 @@ from transforms.nlp.context import (
 )
 from transforms.nlp.quotes.cues import QuoteRules, cue_of
 from transforms.nlp.quotes.marks import (
-    PARAGRAPH_BREAK,
     QUOTE_CHARS,
     WORD,
     paragraphs_apart,
@@ -446,7 +445,7 @@ def _nearest_cue(
     marks: list[tuple[int, int]],
 ) -> Token | None:
     """The speech verb closest to a quotation, outside quotation marks, in the sentences the
-    quotation starts and ends in (or the sentence right after it)."""
+    quotation starts and ends in (or the sentence right after it), on its own lines."""
     if not cue_tokens:
         return None
     first = doc.char_span(q_start, q_end, alignment_mode="expand")
@@ -465,7 +464,10 @@ def _nearest_cue(
         if q_start <= token.idx < q_end:
             continue
         between = (token.idx, q_start) if token.idx < q_start else (q_end, token.idx)
-        if PARAGRAPH_BREAK.search(text, between[0], between[1]):
+        if "\n" in text[between[0] : between[1]]:
+            # a line break ends a paragraph too where the text has no blank lines between
+            # them: a cue on the next line is not this quotation's (PolNeAR train: direct
+            # F1 +0.0015, speaker accuracy +0.0007)
             continue
         if any(s >= between[0] and e <= between[1] for s, e in marks):
             continue
@@ -482,7 +484,7 @@ def _introducing_cue(doc: Doc, q_start: int, cue_tokens: list[Token]) -> Token |
     quotation as its own paragraph, the block-quote layout of transcripts and op-eds)."""
     text = doc_text(doc)
     colon = len(text[:q_start].rstrip()) - 1
-    if colon < 0 or text[colon] != ":" or not PARAGRAPH_BREAK.search(text, colon, q_start):
+    if colon < 0 or text[colon] != ":" or "\n" not in text[colon:q_start]:
         return None
     for token in reversed(cue_tokens):
         if token.idx < colon:
