@@ -463,6 +463,14 @@ def test_cue_on_the_next_line_is_not_the_quotation_s(nlp: Language) -> None:
     assert "This is an illness" in record.text
 
 
+def test_long_fragment_inside_a_sentence_of_the_writer_is_no_direct_quote(nlp: Language) -> None:
+    text = (
+        "The new ad hits the mayor for taking “far more money from developers than from all "
+        "the voters of this city” during the last campaign."
+    )
+    assert not any(r.kind == "direct" for r in _quotes(nlp, text))
+
+
 def test_multi_sentence_direct_quote(nlp: Language) -> None:
     text = "“We will rebuild. We will not leave. This is our home,” the mayor said on Sunday."
     record = _find(_quotes(nlp, text), "We will rebuild")
