@@ -471,6 +471,14 @@ def test_long_fragment_inside_a_sentence_of_the_writer_is_no_direct_quote(nlp: L
     assert not any(r.kind == "direct" for r in _quotes(nlp, text))
 
 
+def test_wire_series_label_before_a_colon_is_no_speaker(nlp: Language) -> None:
+    text = (
+        "The Latest: Farmers in two valleys vote on the new water plan\n\n"
+        "Polls opened at seven in the morning in both valleys."
+    )
+    assert "The Latest" not in [r.speaker_text for r in _quotes(nlp, text)]
+
+
 def test_multi_sentence_direct_quote(nlp: Language) -> None:
     text = "“We will rebuild. We will not leave. This is our home,” the mayor said on Sunday."
     record = _find(_quotes(nlp, text), "We will rebuild")
