@@ -13,7 +13,6 @@ from transforms.nlp.context import (
 )
 from transforms.nlp.quotes.cues import QuoteRules, cue_of
 from transforms.nlp.quotes.marks import (
-    PARAGRAPH_BREAK,
     QUOTE_CHARS,
     WORD,
     paragraphs_apart,
@@ -67,6 +66,12 @@ def transcript_drafts(rules: QuoteRules, doc: Doc) -> list[Draft]:
         start, end = strip_marks(text, start, end)
         if len(WORD.findall(text, start, end)) < 3:
             continue
+        if not headline:
+            # a line inside the text says something: "New Hampshire: Ann Lee, Bo Park, ..."
+            # (a list) or "Kasich: Now or never" (a section heading) is no turn of speech
+            body = doc.char_span(start, end, alignment_mode="expand")
+            if body is None or not any(t.pos_ in {"VERB", "AUX"} for t in body):
+                continue
         out.append(
             Draft(
                 start=start,
@@ -103,7 +108,9 @@ def merge_marks(
                     d, q_start, q_end
                 ):
                     d.start, d.end = min(d.start, q_start), max(d.end, q_end)
-                    d.kind = "direct"
+                    # "that “...”": a word of the writer makes the content a mixed one
+                    outside = WORD.search(text, d.start, q_start) or WORD.search(text, q_end, d.end)
+                    d.kind = "mixed" if outside else "direct"
                     previous = d
             continue
         if covering:
@@ -129,6 +136,12 @@ def merge_marks(
             and n_words <= rules.max_partial_words
             and not _starts_sentence(doc, q_start)
         ) or (q_start, q_end) not in double_set
+        if partial and (q_start, q_end) in double_set and _exclaims(text, q_start, q_end):
+            # "a man yelled “Stay there!”", "she asked, “Really?”": a short exclamation or
+            # question is an utterance, not a title or a scare-quoted label
+            partial = False
+        if not partial and _embedded_fragment(doc, q_start, q_end):
+            partial = True
         if partial:
             draft = _governed(rules, doc, q_start, q_end)
             if draft is not None:
@@ -142,6 +155,26 @@ def merge_marks(
                 by_cue.setdefault(draft.cue_token, draft)
             previous = draft
     return _join_pieces(out)
+
+
+def _embedded_fragment(doc: Doc, q_start: int, q_end: int) -> bool:
+    """A quotation of any length inside a sentence of the writer, right after one of its words
+    and closing on no punctuation ("launched the “... initiative” in 2010"): a name or a
+    phrase the sentence uses, read as a partial quote (PolNeAR train: 9 of 27 such quotations
+    read as direct quotes were annotated as one)."""
+    text = doc_text(doc)
+    closes = text[q_start:q_end].rstrip(QUOTE_CHARS)[-1:]
+    before = text[:q_start].rstrip()[-1:]
+    return (
+        closes not in {".", "?", "!", ",", ";", ":"}
+        and before.isalnum()
+        and not _starts_sentence(doc, q_start)
+    )
+
+
+def _exclaims(text: str, q_start: int, q_end: int) -> bool:
+    """Whether the quotation ``[q_start, q_end)`` closes on "!" or "?"."""
+    return text[q_start:q_end].rstrip(QUOTE_CHARS + ",")[-1:] in {"!", "?"}
 
 
 def _governed(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft | None:
@@ -205,6 +238,18 @@ def _direct(
                 confidence=0.7,
             )
     cue = _nearest_cue(doc, q_start, q_end, cue_tokens, marks)
+    follows = _follows(doc, previous, q_start)
+    if (
+        follows
+        and cue is not None
+        and previous is not None
+        and previous.cue_token is not None
+        and previous.end <= cue.idx < q_start
+        and cue.sent.start == doc[previous.cue_token].sent.start
+    ):
+        # "“A,” Lee said, pointing to the map. “B.”": a cue between the two quotations, in
+        # the sentence of the first one's cue, is part of that attribution.
+        return _continuation(previous, q_start, q_end)
     if cue is not None:
         existing = by_cue.get(cue.i)
         if (
@@ -234,28 +279,19 @@ def _direct(
                 cue_token=cue.i,
                 confidence=confidence,
             )
-    if (
-        previous is not None
-        and previous.kind == "direct"
-        and previous.cue is not None
-        and previous.end <= previous.cue[0] < q_start
-        and paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
-    ):
-        # "“A,” she said. “B.”": one attribution whose content is both quotations, as
-        # long as the words between them do not outweigh the quoted ones.
-        gap = q_start - previous.cue[1]
-        if gap + (previous.cue[0] - previous.end) < (q_end - q_start) + (
-            previous.end - previous.start
-        ):
-            previous.end = q_end
-            return previous
+    if follows and previous is not None:
+        return _continuation(previous, q_start, q_end)
     if (
         rules.inherit_speaker
         and previous is not None
         and previous.speaker is not None
         and previous.kind in {"direct", "mixed"}
         and paragraphs_apart(doc_text(doc), previous.end, q_start) <= 1
+        and _starts_sentence(doc, q_start)
     ):
+        # A quotation inside a sentence of the writer ("... but to “B.”") is part of that
+        # sentence, not the previous speaker's next words: on PolNeAR train this keeps 25
+        # unannotated quotations out and loses 7 annotated ones.
         return Draft(
             start=q_start,
             end=q_end,
@@ -271,6 +307,34 @@ def _direct(
         # (block quotes after "X wrote:", tweets, statements).
         return _introduced(rules, doc, q_start, q_end)
     return None
+
+
+def _follows(doc: Doc, previous: Draft | None, q_start: int) -> bool:
+    """Whether a quotation at ``q_start`` follows the cue of the direct quote before it in the
+    same paragraph ("“A,” she said. “B.”")."""
+    return (
+        previous is not None
+        and previous.kind == "direct"
+        and previous.cue is not None
+        and previous.end <= previous.cue[0] < q_start
+        and paragraphs_apart(doc_text(doc), previous.end, q_start) == 0
+    )
+
+
+def _continuation(previous: Draft, q_start: int, q_end: int) -> Draft:
+    """``previous`` continued by the quotation ``[q_start, q_end)`` that follows its cue.
+
+    PolNeAR annotates "“A,” said Lee, a nurse who ... . “B.”" as one attribution whose content
+    is both quotations (on train, 25 of 28 such quotations that the rules gave a speaker of
+    their own). The content stays one span: both quotations when the words between them are
+    few enough (:func:`_joinable`), else the longer quotation (the writer's words would
+    outweigh the quoted ones).
+    """
+    if _joinable(previous.start, previous.end, q_start, q_end):
+        previous.end = q_end
+    elif q_end - q_start > previous.end - previous.start:
+        previous.start, previous.end = q_start, q_end
+    return previous
 
 
 def _introduced(rules: QuoteRules, doc: Doc, q_start: int, q_end: int) -> Draft:
@@ -364,14 +428,17 @@ def _join_pieces(drafts: list[Draft]) -> list[Draft]:
 def _joinable(start: int, end: int, q_start: int, q_end: int) -> bool:
     """Whether a quotation ``[q_start, q_end)`` and a content ``[start, end)`` of the same
     cue make one content: the words between them (the attribution, "“A,” she said. “B.”")
-    must not outweigh the quoted ones, or the joined span is mostly the writer's."""
+    must not outweigh the quoted ones, or the joined span is mostly the writer's. On PolNeAR
+    train the gap is kept under 3/4 of the quoted characters (direct-quote F1 0.914 against
+    0.911 at the full length): the annotators leave the attribution between the pieces out
+    of the content, so a joined span must be mostly quotation to overlap theirs."""
     gap = max(q_start - end, start - q_end, 0)
-    return gap < (q_end - q_start) + (end - start)
+    return 4 * gap < 3 * ((q_end - q_start) + (end - start))
 
 
 def _covers_most(draft: Draft, q_start: int, q_end: int) -> bool:
     """The draft's content is the quotation plus at most a complementiser or a few
-    characters of punctuation ("that “...”")."""
+    characters of punctuation ("that “...”", a mixed content)."""
     if draft.start > q_start or draft.end < q_end:
         return False
     outside = (draft.end - draft.start) - (q_end - q_start)
@@ -395,7 +462,7 @@ def _nearest_cue(
     marks: list[tuple[int, int]],
 ) -> Token | None:
     """The speech verb closest to a quotation, outside quotation marks, in the sentences the
-    quotation starts and ends in (or the sentence right after it)."""
+    quotation starts and ends in (or the sentence right after it), on its own lines."""
     if not cue_tokens:
         return None
     first = doc.char_span(q_start, q_end, alignment_mode="expand")
@@ -414,7 +481,10 @@ def _nearest_cue(
         if q_start <= token.idx < q_end:
             continue
         between = (token.idx, q_start) if token.idx < q_start else (q_end, token.idx)
-        if PARAGRAPH_BREAK.search(text, between[0], between[1]):
+        if "\n" in text[between[0] : between[1]]:
+            # a line break ends a paragraph too where the text has no blank lines between
+            # them: a cue on the next line is not this quotation's (PolNeAR train: direct
+            # F1 +0.0015, speaker accuracy +0.0007)
             continue
         if any(s >= between[0] and e <= between[1] for s, e in marks):
             continue
@@ -431,7 +501,7 @@ def _introducing_cue(doc: Doc, q_start: int, cue_tokens: list[Token]) -> Token |
     quotation as its own paragraph, the block-quote layout of transcripts and op-eds)."""
     text = doc_text(doc)
     colon = len(text[:q_start].rstrip()) - 1
-    if colon < 0 or text[colon] != ":" or not PARAGRAPH_BREAK.search(text, colon, q_start):
+    if colon < 0 or text[colon] != ":" or "\n" not in text[colon:q_start]:
         return None
     for token in reversed(cue_tokens):
         if token.idx < colon:
