@@ -37,6 +37,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from evaluation.align import char_set, greedy_match, overlaps
 from transforms.nlp.quotes import Quote, find_quote_spans, quotes_of
 
 #: Speech verbs of the baseline: the textacy ``direct_quotations`` style of cue.
@@ -47,14 +48,6 @@ BASELINE_VERBS = frozenset(
 _OPEN_QUOTES = "\u201c\u201e\u00ab\u201f\u301d"
 _CLOSE_QUOTES = "\u201d\u00bb\u301e"
 _STRAIGHT_QUOTES = '"\uff02'
-#: Trimmed from both ends of every span before spans are compared.
-_TRIM = (
-    " \t\r\n\u00a0\u2009\u202f"
-    + _OPEN_QUOTES
-    + _CLOSE_QUOTES
-    + _STRAIGHT_QUOTES
-    + "'\u2018\u2019.,;:!?-\u2013\u2014"
-)
 #: Skipped when looking for the mark that opens or closes a piece.
 _EDGE_SKIP = " \t\r\n\u00a0.,;:!?-\u2013\u2014\u2026'\u2018\u2019"
 #: Share of a content's letters inside quotation marks that makes it direct (with marks at
@@ -366,57 +359,18 @@ def _baseline_subject(verb: Token) -> tuple[int, int] | None:
 # Scoring
 
 
-def _charset(spans: Sequence[tuple[int, int]], text: str) -> frozenset[int]:
-    """Non-space characters of the pieces, each trimmed of marks and edge punctuation."""
-    out: set[int] = set()
-    for start, end in spans:
-        while start < end and text[start] in _TRIM:
-            start += 1
-        while end > start and text[end - 1] in _TRIM:
-            end -= 1
-        out.update(i for i in range(start, end) if not text[i].isspace())
-    return frozenset(out)
-
-
-def _overlaps(pred: tuple[int, int] | None, gold: Sequence[tuple[int, int]] | None) -> bool:
-    if pred is None or gold is None:
-        return False
-    return any(pred[0] < e and s < pred[1] for s, e in gold)
-
-
-def _greedy(pairs: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
-    """One-to-one matches, best overlap first (ties: gold order, then prediction order)."""
-    pairs.sort(key=lambda item: (-item[0], item[1], item[2]))
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    out = []
-    for _, g, p in pairs:
-        if g not in used_g and p not in used_p:
-            used_g.add(g)
-            used_p.add(p)
-            out.append((g, p))
-    return out
-
-
 def score_doc(gold: GoldDoc, predicted: Sequence[Quote], counts: Counts) -> None:
     """Add one document's matches to ``counts``."""
     text = gold.text
-    gold_sets = [_charset(g.content, text) for g in gold.quotes]
-    pred_sets = [_charset([(q.start_char, q.end_char)], text) for q in predicted]
-    half: list[tuple[float, int, int]] = []
-    same: list[tuple[float, int, int]] = []
-    for j, gs in enumerate(gold_sets):
-        for i, p in enumerate(pred_sets):
-            inter = len(p & gs) if p and gs else 0
-            if not inter:
-                continue
-            jaccard = inter / len(p | gs)
-            if jaccard >= 0.5:
-                half.append((jaccard, j, i))
-            if jaccard == 1.0:
-                same.append((jaccard, j, i))
-    counts.tp_exact += len(_greedy(same))
-    for j, i in _greedy(half):
+    gold_sets = [char_set(text, list(g.content)) for g in gold.quotes]
+    pred_sets = [char_set(text, [(q.start_char, q.end_char)]) for q in predicted]
+    # Best overlap first: the pairs at or above a threshold are the ones a matching limited
+    # to them would make, so one matching serves both the exact and the half-overlap counts.
+    for j, i in greedy_match(gold_sets, pred_sets):
+        jaccard = len(gold_sets[j] & pred_sets[i]) / len(gold_sets[j] | pred_sets[i])
+        counts.tp_exact += jaccard == 1.0
+        if jaccard < 0.5:
+            continue
         q, g = predicted[i], gold.quotes[j]
         counts.tp += 1
         counts.found_by_kind[g.kind] += 1
@@ -429,11 +383,11 @@ def score_doc(gold: GoldDoc, predicted: Sequence[Quote], counts: Counts) -> None
                 if q.speaker_start is not None and q.speaker_end is not None
                 else None
             )
-            counts.speaker_ok += _overlaps(speaker, g.source)
+            counts.speaker_ok += overlaps(speaker, list(g.source))
         if g.cue:
             counts.cue_n += 1
             cue = (q.cue_start, q.cue_end) if q.cue_start is not None and q.cue_end else None
-            counts.cue_ok += _overlaps(cue, g.cue)
+            counts.cue_ok += overlaps(cue, list(g.cue))
     counts.n_pred += len(predicted)
     counts.n_gold += len(gold.quotes)
     for g in gold.quotes:
