@@ -1,6 +1,6 @@
 """Move character offsets from the text presslake stored onto the gold text.
 
-``presslake run`` cleans what it ingests (the title line goes to ``documents.title``,
+``presslake run`` cleans what it ingests (page furniture and repeated paragraphs go,
 paragraph breaks are normalised), so the offsets it stores refer to ``documents.text``, not to
 the gold text. The evaluations score exactly what the warehouse would hold: they ingest each
 gold record the way the CLI does and move every offset back with :class:`OffsetMap`, built on
