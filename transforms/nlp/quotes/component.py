@@ -228,10 +228,14 @@ _RULES_CONFIG = {
 }
 
 
+#: What both quote factories read from the Doc.
+_REQUIRES = ["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"]
+
+
 @Language.factory(
     "presslake_quotes_v1",
     default_config=_RULES_CONFIG,
-    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
+    requires=_REQUIRES,
     assigns=["doc._.pl_quotes"],
 )
 def make_quotes(
@@ -314,7 +318,7 @@ class LearnedQuoteExtractor(QuoteExtractor):
         "strategy": "union",
         "model": {"@misc": MODEL_FUNCTION, "path": ""},
     },
-    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
+    requires=_REQUIRES,
     assigns=["doc._.pl_quotes"],
 )
 def make_learned_quotes(
