@@ -2,9 +2,11 @@
 
 The gold is JSONL in the format of ``quotes/polnear/polnear_dev.jsonl``: each record has a
 ``text`` and ``annotations``, a list of ``{annotator, attributions, flags}``; only the first
-annotator's attributions are used (two dev articles have six annotators). An attribution has
+annotator's attributions are scored (two dev articles have six annotators). An attribution has
 ``source``, ``cue`` and ``content`` roles, each ``{spans: [[s, e], ...], text}`` or null;
-attributions without content are skipped.
+attributions without content are skipped. :func:`agreement` reads every annotator of the
+records several people annotated, and scores them against one another beside presslake
+against each of them (``scripts/quote_agreement.py``).
 
 Scores, for presslake's quote component and for a direct-quotes-only baseline
 (quotation-mark pairing plus the nearest speech verb) on the same parses, defined as the
@@ -286,22 +288,61 @@ def read_gold(path: Path, *, limit: int | None = None) -> Iterator[GoldDoc]:
             text: str = record["text"]
             annotations = record["annotations"]
             attributions = annotations[0]["attributions"] if annotations else []
-            mask = quoted_mask(text)
-            quotes = []
-            for att in attributions:
-                content = _spans(att.get("content"))
-                if not content:
-                    continue
-                quotes.append(
-                    GoldQuote(
-                        content=content,
-                        source=_spans(att.get("source")),
-                        cue=_spans(att.get("cue")),
-                        kind=gold_kind(text, mask, content),
-                    )
-                )
             n += 1
-            yield GoldDoc(doc_id=str(record.get("id", number)), text=text, quotes=tuple(quotes))
+            yield GoldDoc(
+                doc_id=str(record.get("id", number)),
+                text=text,
+                quotes=_gold_quotes(text, attributions, quoted_mask(text)),
+            )
+
+
+def read_annotators(path: Path) -> Iterator[list[GoldDoc]]:
+    """The records of PolNeAR-style JSONL that several annotators annotated, each as one
+    :class:`GoldDoc` per annotator (PolNeAR's agreement study: a few articles of each split
+    were annotated by five or six people).
+
+    Raises:
+        GoldFormatError: when a record lacks ``text`` or ``annotations``.
+    """
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if "text" not in record or "annotations" not in record:
+                raise GoldFormatError(
+                    f"{path}:{number}: a quotes gold record needs 'text' and 'annotations' "
+                    "(PolNeAR JSONL, see shared data README section 4)"
+                )
+            annotations = record["annotations"]
+            if len(annotations) < 2:
+                continue
+            text: str = record["text"]
+            mask = quoted_mask(text)
+            doc_id = str(record.get("id", number))
+            yield [
+                GoldDoc(doc_id, text, _gold_quotes(text, a["attributions"], mask))
+                for a in annotations
+            ]
+
+
+def _gold_quotes(
+    text: str, attributions: Sequence[dict[str, Any]], mask: bytearray
+) -> tuple[GoldQuote, ...]:
+    quotes = []
+    for att in attributions:
+        content = _spans(att.get("content"))
+        if not content:
+            continue
+        quotes.append(
+            GoldQuote(
+                content=content,
+                source=_spans(att.get("source")),
+                cue=_spans(att.get("cue")),
+                kind=gold_kind(text, mask, content),
+            )
+        )
+    return tuple(quotes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,11 +400,23 @@ def _baseline_subject(verb: Token) -> tuple[int, int] | None:
 # Scoring
 
 
-def score_doc(gold: GoldDoc, predicted: Sequence[Quote], counts: Counts) -> None:
-    """Add one document's matches to ``counts``."""
+def score_doc(
+    gold: GoldDoc,
+    predicted: Sequence[Quote],
+    counts: Counts,
+    *,
+    pieces: Sequence[Sequence[tuple[int, int]]] | None = None,
+) -> None:
+    """Add one document's matches to ``counts``.
+
+    ``pieces`` gives each prediction's content as pieces (an annotator's attribution read as
+    a prediction, see :func:`agreement`) instead of its one ``start_char``-``end_char`` span.
+    """
     text = gold.text
     gold_sets = [char_set(text, list(g.content)) for g in gold.quotes]
-    pred_sets = [char_set(text, [(q.start_char, q.end_char)]) for q in predicted]
+    if pieces is None:
+        pieces = [[(q.start_char, q.end_char)] for q in predicted]
+    pred_sets = [char_set(text, list(p)) for p in pieces]
     # Best overlap first: the pairs at or above a threshold are the ones a matching limited
     # to them would make, so one matching serves both the exact and the half-overlap counts.
     for j, i in greedy_match(gold_sets, pred_sets):
@@ -421,6 +474,92 @@ def evaluate(
     return QuoteEvaluation(
         n_docs=len(docs), presslake=ours, baseline=base, seconds=time.perf_counter() - started
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement between annotators
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """How annotators agree with one another, and presslake with each of them, on the records
+    several people annotated.
+
+    Attributes:
+        n_docs: Records with several annotators.
+        n_pairs: Ordered pairs of annotators (one read as gold, the other as predictions).
+        annotators: Counts over every ordered pair of annotators of a record.
+        presslake: Counts of presslake's quotes against each annotator of a record.
+    """
+
+    n_docs: int
+    n_pairs: int
+    annotators: Counts
+    presslake: Counts
+
+
+def as_predictions(gold: GoldDoc) -> tuple[list[Quote], list[tuple[tuple[int, int], ...]]]:
+    """An annotator's attributions as predictions: one :class:`~transforms.nlp.quotes.Quote`
+    each (kind, first source and cue piece) and the content pieces for :func:`score_doc`."""
+    quotes = []
+    for g in gold.quotes:
+        source, cue = (g.source or ((None, None),))[0], (g.cue or ((None, None),))[0]
+        quotes.append(
+            Quote(
+                start_char=g.content[0][0],
+                end_char=g.content[-1][1],
+                kind=g.kind,
+                speaker_start=source[0],
+                speaker_end=source[1],
+                cue_start=cue[0],
+                cue_end=cue[1],
+                sentence_index=0,
+                confidence=1.0,
+            )
+        )
+    return quotes, [g.content for g in gold.quotes]
+
+
+def agreement(
+    paths: Sequence[Path], *, nlp: Language, extractor: Extractor = quotes_of
+) -> Agreement:
+    """Score annotators against one another and presslake against each annotator, with the
+    same definitions, on the records of ``paths`` that several people annotated: how close
+    the figures the project is judged by can come to people doing the same task."""
+    records = [r for path in paths for r in read_annotators(path)]
+    people, ours = Counts(), Counts()
+    n_pairs = 0
+    docs = nlp.pipe(r[0].text for r in records)
+    for people_docs, doc in zip(records, docs, strict=True):
+        predicted = extractor(doc)
+        for i, gold in enumerate(people_docs):
+            score_doc(gold, predicted, ours)
+            for j, other in enumerate(people_docs):
+                if i != j:
+                    quotes, pieces = as_predictions(other)
+                    score_doc(gold, quotes, people, pieces=pieces)
+                    n_pairs += 1
+    return Agreement(n_docs=len(records), n_pairs=n_pairs, annotators=people, presslake=ours)
+
+
+def format_agreement(result: Agreement) -> str:
+    """A plain-text table: annotators against one another beside presslake against them."""
+    people, ours = result.annotators.as_dict(), result.presslake.as_dict()
+    rows = [
+        ("content P (overlap>=0.5)", people["precision"], ours["precision"]),
+        ("content R (overlap>=0.5)", people["recall"], ours["recall"]),
+        ("content F1 (overlap>=0.5)", people["f1"], ours["f1"]),
+        *[(f"recall, {kind}", people[f"recall_{kind}"], ours[f"recall_{kind}"]) for kind in KINDS],
+        ("direct-quote F1", people["direct"]["f1"], ours["direct"]["f1"]),
+        ("speaker accuracy (matched)", people["speaker_accuracy"], ours["speaker_accuracy"]),
+    ]
+    lines = [
+        f"quote agreement: {result.n_docs} records with several annotators, "
+        f"{result.n_pairs} ordered pairs of annotators",
+        f"{'metric':<30}{'annotators':>12}{'presslake':>12}",
+    ]
+    lines += [f"{label:<30}{a:>12.3f}{b:>12.3f}" for label, a, b in rows]
+    return "\n".join(lines)
 
 
 def format_report(result: QuoteEvaluation, *, gold: Path | None = None) -> str:
