@@ -63,13 +63,30 @@ class LabelCounts:
         return sum(n for label, n in self.by_label.items() if label.analysed)
 
 
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An input whose text an earlier input of the same run had: it adds no document, and
+    this says which input it repeated.
+
+    Attributes:
+        source_uri: The repeating input.
+        same_as: The input of the run that had the text first.
+        doc_id: The document both texts are.
+    """
+
+    source_uri: str
+    same_as: str
+    doc_id: str
+
+
 @dataclass
 class IngestOutcome:
-    """What the ingest stage produced: staged parts, label counts, rejects."""
+    """What the ingest stage produced: staged parts, label counts, rejects, duplicates."""
 
     parts: list[str] = field(default_factory=list)
     counts: LabelCounts = field(default_factory=LabelCounts)
     rejects: list[Reject] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +108,7 @@ class RunSummary:
     checks: list[str]
     rejects_by_reason: dict[str, int]
     table_counts: dict[str, int]
+    duplicates: list[Duplicate] = field(default_factory=list)
     report: str = ""
     snapshot_id: int | None = None
 
@@ -134,7 +152,7 @@ def ingest_sources(
     staging.reset()
     outcome = IngestOutcome()
     batch = settings.task_batch_size
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # doc_id -> the run's first input with that text
     incoming: list[Article] = []
     to_stage: list[Classified] = []
 
@@ -149,9 +167,11 @@ def ingest_sources(
             doc_ids=[a.doc_id for a in incoming], source_ids=[a.source_id for a in incoming]
         )
         for article in incoming:
-            item = classify(article, known=known, seen=seen, pipeline=pipeline)
-            seen.add(article.doc_id)
+            item = classify(article, known=known, seen=seen.keys(), pipeline=pipeline)
+            first = seen.setdefault(article.doc_id, article.source_uri)
             outcome.counts.add(item.label)
+            if item.label is Label.DUPLICATE:
+                outcome.duplicates.append(Duplicate(article.source_uri, first, article.doc_id))
             if not item.label.analysed:
                 continue
             if not to_stage and not outcome.parts and settings.task_runner == "threads":
@@ -358,6 +378,7 @@ def presslake_run(
         summary = _summary(
             run, settings=settings, rows=rows, words=words, timings=timings, rejects=rejects
         )
+        summary.duplicates = list(outcome.duplicates)
         run = _with_report(run, render_report(summary))
         tracker.run = run
         t0 = time.perf_counter()

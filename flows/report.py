@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Rows of a list (duplicates) the report shows; the count says how many more there are.
+MAX_LISTED = 50
+
 
 def render_report(summary: Any, *, error: str | None = None) -> str:
-    """Markdown report of a run (counts, rejects by reason, timings per stage, checks)."""
+    """Markdown report of a run (counts, rejects by reason, duplicates, timings per stage,
+    checks)."""
     lines = [
         f"# presslake run `{summary.run_id}`: {summary.status}",
         "",
@@ -27,6 +31,20 @@ def render_report(summary: Any, *, error: str | None = None) -> str:
     if summary.rejects_by_reason:
         lines += ["## Rejects by reason", "", "| reason | inputs |", "|---|---:|"]
         lines += [f"| {r} | {n} |" for r, n in sorted(summary.rejects_by_reason.items())]
+        lines.append("")
+    duplicates = summary.duplicates
+    if duplicates:
+        lines += [
+            "## Duplicates",
+            "",
+            "Inputs whose text an earlier input of this run had: no second document.",
+            "",
+            "| input | same text as | doc_id |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {d.source_uri} | {d.same_as} | {d.doc_id} |" for d in duplicates[:MAX_LISTED]]
+        if len(duplicates) > MAX_LISTED:
+            lines.append(f"| ... and {len(duplicates) - MAX_LISTED} more | | |")
         lines.append("")
     if summary.timings:
         lines += ["## Timings", "", "| stage | seconds |", "|---|---:|"]

@@ -160,6 +160,28 @@ def test_mixed_folder_loads_good_and_rejects_bad(
     assert any("Genève" in t for t in texts)
 
 
+def test_duplicate_input_is_named_with_the_input_it_repeats(
+    prefect_harness: None, tmp_path: Path, make_settings: Any
+) -> None:
+    src = tmp_path / "inbox"
+    src.mkdir()
+    text = "The harbour board approved a second ferry berth on Tuesday, its chair said.\n"
+    (src / "berth.txt").write_text(text)
+    (src / "berth_copy.txt").write_text(text)
+    summary = run_flow([str(src)], settings=make_settings())
+    assert (summary["n_new"], summary["n_duplicates"]) == (1, 1)
+    wh = Warehouse(summary["warehouse"])
+    with wh.reader() as con:
+        (doc_id,) = con.execute("SELECT doc_id FROM documents").fetchone()
+        (report,) = con.execute("SELECT report FROM runs").fetchone()
+    assert summary["duplicates"] == [
+        {"source_uri": str(src / "berth_copy.txt"), "same_as": str(src / "berth.txt"),
+         "doc_id": doc_id}
+    ]  # fmt: skip
+    assert "## Duplicates" in report
+    assert f"| {src / 'berth_copy.txt'} | {src / 'berth.txt'} | {doc_id} |" in report
+
+
 def test_new_pipeline_version_reprocesses(
     prefect_harness: None, tmp_path: Path, make_settings: Any
 ) -> None:
