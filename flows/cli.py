@@ -190,7 +190,7 @@ def run(
 
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
     console = Console()
     console.print(
@@ -199,10 +199,12 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
         f"{summary['n_unchanged']} unchanged, {summary['n_duplicates']} duplicates, "
         f"{summary['n_rejected']} rejected"
     )
-    table = Table("table", "rows in warehouse", title=f"warehouse {summary['warehouse']}")
-    for name, count in summary["table_counts"].items():
-        table.add_row(name, str(count))
-    console.print(table)
+    table = _plain_table(
+        ["table", "rows in warehouse"],
+        list(summary["table_counts"].items()),
+        title=f"warehouse {escape(str(summary['warehouse']))}",
+    )
+    _print_table(table)
     if summary["rejects_by_reason"]:
         console.print(
             "rejects: " + ", ".join(f"{r}={n}" for r, n in summary["rejects_by_reason"].items())
@@ -510,13 +512,34 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> No
         writer.writerow(columns)
         writer.writerows(rows)
         return
-    from rich.console import Console
-    from rich.table import Table
+    _print_table(_plain_table(columns, rows))
 
-    table = Table(*columns)
+
+def _plain_table(columns: list[str], rows: list[Any], *, title: str | None = None) -> Any:
+    """A rich table of ``rows`` shown as they are: no markup read from values, none cut.
+
+    Values are :class:`rich.text.Text`, so ``[bold]`` or ``a[i]`` in the data are printed,
+    not taken as console markup; long words fold onto the next line instead of ending in an
+    ellipsis.
+    """
+    from rich.table import Column, Table
+    from rich.text import Text
+
+    table = Table(*(Column(Text(c), overflow="fold") for c in columns), title=title)
     for row in rows:
-        table.add_row(*("NULL" if v is None else str(v) for v in row))
-    Console().print(table)
+        table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
+    return table
+
+
+def _print_table(table: Any) -> None:
+    """Print ``table``; into a pipe or a file, at its natural width so no value is cut."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        natural = console.measure(table, options=console.options.update_width(1_000_000))
+        console = Console(width=max(console.width, natural.maximum))
+    console.print(table)
 
 
 @main.command()
@@ -697,19 +720,23 @@ def describe(table: str | None, fmt: str) -> None:
         click.echo(render_markdown(relations))
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
     console = Console()
     for rel in relations:
-        console.print(f"\n[bold]{rel.name}[/bold] ({rel.kind}): {rel.description}")
+        console.print(f"\n[bold]{rel.name}[/bold] ({rel.kind}): {escape(rel.description)}")
         if rel.primary_key:
-            console.print(f"primary key: {', '.join(rel.primary_key)}")
-        grid = Table("column", "type", "null", "description")
-        for col in rel.columns:
-            grid.add_row(col.name, col.type, "yes" if col.nullable else "no", col.description)
+            console.print(f"primary key: {', '.join(rel.primary_key)}", markup=False)
+        grid = _plain_table(
+            ["column", "type", "null", "description"],
+            [
+                (col.name, col.type, "yes" if col.nullable else "no", col.description)
+                for col in rel.columns
+            ],
+        )
         console.print(grid)
         for join in rel.joins:
-            console.print(f"joins: {join}")
+            console.print(f"joins: {join}", markup=False)
 
 
 @main.group(name="eval")

@@ -162,3 +162,43 @@ def test_export_writes_every_table(warehouse: Path, tmp_path: Path) -> None:
     )
     assert pq.read_metadata(tmp_path / "out" / "documents.parquet").num_rows == 1
     assert pq.read_metadata(tmp_path / "out" / "entity_mentions.parquet").num_rows > 10
+
+
+def test_table_output_prints_values_as_they_are(warehouse: Path) -> None:
+    """The default table format reads no console markup from the data and cuts nothing."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "sql",
+            "SELECT '[bold]Reuters[/bold] a[i] [red]' AS \"[label]\", doc_id, "
+            "repeat('wide ', 40) AS wide FROM documents",
+            "-w",
+            str(warehouse),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "[bold]Reuters[/bold] a[i] [red]" in result.output
+    assert "[label]" in result.output
+    doc_id = CliRunner().invoke(
+        main, ["sql", "SELECT doc_id FROM documents", "-w", str(warehouse), "--format", "csv"]
+    )
+    assert doc_id.output.splitlines()[1] in result.output
+    assert "…" not in result.output
+
+
+def test_status_shows_whole_run_ids_in_a_pipe(warehouse: Path) -> None:
+    ledger = CliRunner().invoke(
+        main, ["sql", "SELECT run_id FROM runs", "-w", str(warehouse), "--format", "csv"]
+    )
+    run_id = ledger.output.splitlines()[1]
+    result = CliRunner().invoke(main, ["status", "-w", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert run_id in result.output
+    assert "n_unchanged" in result.output
+    assert "…" not in result.output
+
+
+def test_describe_text_keeps_bracketed_descriptions() -> None:
+    result = CliRunner().invoke(main, ["describe", "entity_mentions"])
+    assert result.exit_code == 0, result.output
+    assert "documents.text[start_char:end_char]" in result.output
