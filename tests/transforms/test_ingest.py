@@ -248,3 +248,20 @@ def test_html_fragment_to_text(fragment: str, expected: str) -> None:
 def test_markdown_to_text() -> None:
     md = "## Heading ##\n> quoted **bold** [link](http://a/b_(c))\n![img](x.png)\n```\ncode\n```"
     assert markdown_to_text(md) == "Heading\nquoted bold link\n\ncode"
+
+
+def test_record_rejects_say_what_is_wrong() -> None:
+    """Malformed JSON names the error and column; an empty text field is not a missing one."""
+    lines = [
+        b'{"id": "a1", "text": "The ferry to Orrin left on time\n',  # as a file yields it
+        json.dumps({"id": "a2", "title": "Quay works", "text": ""}).encode(),
+        json.dumps({"id": "a3", "title": "Quay works"}).encode(),
+        json.dumps({"id": "a4", "text": {"body": "nested"}}).encode(),
+    ]
+    details = [r.detail for r in iter_jsonl(lines, source="f.jsonl") if isinstance(r, Reject)]
+    assert details == [
+        "f.jsonl#line=1: not valid JSON (Unterminated string starting at, column 22).",
+        "f.jsonl#line=2: the record's text field 'text' is empty.",
+        "f.jsonl#line=3: the record has no text field (one of text, body, content, article).",
+        "f.jsonl#line=4: the text field holds a JSON object, not a string.",
+    ]

@@ -268,6 +268,15 @@ def _pick(record: Mapping[str, Any], name: str) -> tuple[str | None, Any]:
     return None, None
 
 
+def _json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type (``number``, ``object``, ...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {"dict": "object", "list": "array"}.get(type(value).__name__, type(value).__name__)
+
+
 def article_from_record(
     record: Mapping[str, Any],
     *,
@@ -298,13 +307,18 @@ def article_from_record(
             values[name] = value
     text = values.get("text")
     if text is None:
+        given = [k for k in record if str(k).lower() in _FIELDS["text"]]
         raise IngestError(
             "no_text",
-            f"{source_uri}: the record has no text field (one of {', '.join(_FIELDS['text'])}).",
+            f"{source_uri}: the record's text field {given[0]!r} is empty."
+            if given
+            else f"{source_uri}: the record has no text field "
+            f"(one of {', '.join(_FIELDS['text'])}).",
         )
     if not isinstance(text, str):
         raise IngestError(
-            "malformed", f"{source_uri}: the text field is a {type(text).__name__}, not a string."
+            "malformed",
+            f"{source_uri}: the text field holds a JSON {_json_type(text)}, not a string.",
         )
     metadata = {str(k): v for k, v in record.items() if k not in used and v not in (None, "")}
     try:
@@ -359,9 +373,11 @@ def iter_jsonl(
             if not text.strip():
                 continue
             try:
-                record = json.loads(text)
+                record = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
-                raise IngestError("malformed", f"{uri}: not valid JSON ({exc.msg}).") from exc
+                raise IngestError(
+                    "malformed", f"{uri}: not valid JSON ({exc.msg}, column {exc.colno})."
+                ) from exc
             except RecursionError as exc:
                 raise IngestError("malformed", f"{uri}: JSON nested too deeply.") from exc
             if not isinstance(record, dict):
