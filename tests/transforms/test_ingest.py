@@ -265,3 +265,42 @@ def test_record_rejects_say_what_is_wrong() -> None:
         "f.jsonl#line=3: the record has no text field (one of text, body, content, article).",
         "f.jsonl#line=4: the text field holds a JSON object, not a string.",
     ]
+
+
+def test_html_of_only_navigation_and_footer_is_no_text() -> None:
+    page = (
+        "<html><head><title>Valley Post</title></head><body><nav><a href='/'>Home</a> "
+        "<a href='/world'>World</a></nav><footer>Copyright 2024 Valley Post</footer></body></html>"
+    )
+    with pytest.raises(IngestError) as info:
+        article_from_html(page, source_id="p", source_uri="p.html")
+    assert info.value.reason == "no_text"
+    assert info.value.detail == "p.html: no article body found in the HTML page."
+
+
+_DOCK_STORY = (
+    "<p>Dock workers at the port of Halvik ended a week-long strike on Tuesday after the "
+    "port authority agreed to raise wages by six percent.</p><p>The authority said ships "
+    "waiting offshore would be unloaded by the end of the week.</p>"
+)
+
+
+def test_html_copyright_year_is_not_a_publication_date() -> None:
+    """htmldate turns a footer's 'Copyright 2023' into 2023-01-01: not a day of publication."""
+    page = (
+        f"<html><body><article><h1>Dock strike ends</h1>{_DOCK_STORY}</article>"
+        "<footer>\u00a9 2023 The Coastal Herald</footer></body></html>"
+    )
+    assert extract_html(page).date is None
+    article = article_from_html(
+        page, source_id="p", source_uri="p.html", published_at=datetime(2024, 11, 18)
+    )
+    assert article.published_at == datetime(2024, 11, 18)
+
+
+def test_html_date_in_the_page_text_is_kept() -> None:
+    page = (
+        "<html><body><article><h1>Dock strike ends</h1><p>Published March 12, 2024</p>"
+        f"{_DOCK_STORY}</article></body></html>"
+    )
+    assert extract_html(page).date == "2024-03-12"
