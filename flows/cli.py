@@ -65,19 +65,19 @@ def _warehouse_options(command: Any) -> Any:
     )(command)
 
 
-def _parse_date(value: str | None) -> datetime | None:
+def _parse_date(value: str | None, *, option: str = "--published-at") -> datetime | None:
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as err:
-        raise CliError(f"--published-at {value!r} is not an ISO date such as 2024-11-18") from err
+        raise CliError(f"{option} {value!r} is not an ISO date such as 2024-11-18") from err
     if parsed.tzinfo is not None:
         from datetime import UTC
 
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     if not datetime(1800, 1, 1) <= parsed <= datetime(2200, 1, 1):
-        raise CliError(f"--published-at {value!r} is not a plausible publication date")
+        raise CliError(f"{option} {value!r} is not a plausible publication date")
     return parsed
 
 
@@ -342,6 +342,8 @@ def _interruptible_query(
     def work() -> None:
         try:
             result = con.execute(query)
+            if result is None:  # only whitespace or comments: DuckDB ran nothing
+                raise CliError("the query has no statement; give a SELECT, e.g. SELECT 1")
             out["columns"] = [d[0] for d in result.description or []]
             rows = result.fetchmany(max_rows + 1)
             out["more"] = len(rows) > max_rows
@@ -659,8 +661,8 @@ def report(
     from warehouse.report import fetch_report
 
     settings = _settings(warehouse, catalog=catalog, data_path=data_path)
-    start = _parse_date(since)
-    end = _parse_date(until)
+    start = _parse_date(since, option="--since")
+    end = _parse_date(until, option="--until")
     if end is not None and end.time() == datetime.min.time():
         end = end + timedelta(days=1)  # a day given for --until includes that day
     if start is not None and end is not None and end <= start:

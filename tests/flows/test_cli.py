@@ -95,6 +95,8 @@ def test_status_shows_ledger_and_counts(warehouse: Path) -> None:
         (["sql", "SELECT 1", "-w", "/no/such/warehouse"], "no warehouse at"),
         (["status", "-w", "/no/such/warehouse"], "no warehouse at"),
         (["run", "x", "--published-at", "yesterday"], "ISO date"),
+        (["report", "--out", "r.html", "--since", "2024-13-01"], "--since '2024-13-01' is not"),
+        (["report", "--out", "r.html", "--until", "May"], "--until 'May' is not an ISO date"),
     ],
 )
 def test_errors_are_one_line_with_nonzero_exit(
@@ -202,3 +204,10 @@ def test_describe_text_keeps_bracketed_descriptions() -> None:
     result = CliRunner().invoke(main, ["describe", "entity_mentions"])
     assert result.exit_code == 0, result.output
     assert "documents.text[start_char:end_char]" in result.output
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-- only a comment"])
+def test_sql_without_a_statement_is_one_line(warehouse: Path, query: str) -> None:
+    result = CliRunner().invoke(main, ["sql", "-w", str(warehouse), "--", query])
+    assert result.exit_code == 1, result.output
+    assert result.output == "Error: the query has no statement; give a SELECT, e.g. SELECT 1\n"
