@@ -25,7 +25,8 @@ from transforms.ids import doc_id_for
 from transforms.text.clean import clean_text, without_headline
 from transforms.text.dates import check_published_at, parse_date, to_naive_utc
 from transforms.text.decode import DecodedText, DecodeError, decode_bytes, normalize_text
-from transforms.text.html import extract_html
+from transforms.text.feeds import FeedError, parse_feed
+from transforms.text.html import extract_html, html_fragment_to_text
 from transforms.types import Article, Reject
 
 __all__ = [
@@ -254,6 +255,64 @@ def article_from_html(
         published_at=page_date or published_at,
         metadata=meta,
     )
+
+
+def iter_feed_file(
+    data: bytes, *, source: str, published_at: datetime | None = None
+) -> Iterator[Article | Reject]:
+    """Articles of a saved RSS or Atom feed, one per item, from the feed's own text.
+
+    A feed read from a file is read as it is: the items' pages are not fetched (give the
+    feed's URL for that). Each item is identified as a feed URL's items are (``source_id``
+    is its guid, else its link, else its title), so the same item read from the URL later
+    is the same document.
+
+    Args:
+        data: The feed document.
+        source: The file's name; an item's ``source_uri`` is ``source#item=N``.
+        published_at: Date for items without one of their own.
+
+    Yields:
+        One :class:`Article` or :class:`Reject` per item; one ``malformed`` reject for a
+        file that is not a feed, one ``no_text`` reject for a feed without items.
+    """
+    try:
+        feed = parse_feed(data, url=source)
+    except FeedError as exc:
+        yield exc.to_reject(source)
+        return
+    if not feed.items:
+        yield Reject(source, "no_text", f"{source}: the {feed.kind} feed has no items.")
+        return
+    for number, item in enumerate(feed.items, start=1):
+        uri = f"{source}#item={number}"
+        key = item.key
+        if key is None:
+            yield Reject(uri, "malformed", f"{uri}: the item has no guid, link or title.")
+            continue
+        body = html_fragment_to_text(item.content or item.summary or "")
+        if not body.strip():
+            yield Reject(uri, "no_text", f"{uri}: the feed item has no content or description.")
+            continue
+        date = parse_date(item.published)
+        metadata: dict[str, Any] = {"feed": source, "body_from": "feed"}
+        if item.guid:
+            metadata["guid"] = item.guid
+        if item.link:
+            metadata["url"] = item.link
+        if item.published and date is None:
+            metadata["date"] = item.published
+        try:
+            yield make_article(
+                body,
+                source_id=key,
+                source_uri=uri,
+                title=html_fragment_to_text(item.title) if item.title else None,
+                published_at=date or published_at,
+                metadata=metadata,
+            )
+        except IngestError as exc:
+            yield exc.to_reject(uri)
 
 
 # --- records --------------------------------------------------------------------------------
