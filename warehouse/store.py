@@ -310,6 +310,16 @@ class Warehouse:
                         "`presslake status` lists the runs"
                     )
                 return int(found[0])
+            kept = con.execute(
+                f"SELECT count(*) FROM ducklake_snapshots('{CATALOG_ALIAS}') WHERE snapshot_id = ?",
+                [row[0]],
+            ).fetchone()
+            if not kept or not kept[0]:
+                raise UnknownRunError(
+                    f"run {run_id!r} committed snapshot {row[0]}, which `presslake maintain` "
+                    "has since expired (--retention); only runs of kept snapshots can be "
+                    "queried with --at"
+                )
             return int(row[0])
 
     def query(

@@ -211,3 +211,25 @@ def test_sql_without_a_statement_is_one_line(warehouse: Path, query: str) -> Non
     result = CliRunner().invoke(main, ["sql", "-w", str(warehouse), "--", query])
     assert result.exit_code == 1, result.output
     assert result.output == "Error: the query has no statement; give a SELECT, e.g. SELECT 1\n"
+
+
+def test_sql_at_a_run_whose_snapshot_was_expired(warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "wh"
+    shutil.copytree(warehouse, copy)
+    ledger = CliRunner().invoke(
+        main, ["sql", "SELECT run_id FROM runs", "-w", str(copy), "--format", "csv"]
+    )
+    run_id = ledger.output.splitlines()[1]
+    kept = CliRunner().invoke(main, ["sql", "SELECT 1", "-w", str(copy), "--at", run_id])
+    assert kept.exit_code == 0, kept.output
+    maintain = CliRunner().invoke(
+        main, ["maintain", "-w", str(copy), "--retention", "0", "--grace", "0"]
+    )
+    assert maintain.exit_code == 0, maintain.output
+    result = CliRunner().invoke(main, ["sql", "SELECT 1", "-w", str(copy), "--at", run_id])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: run '{run_id}' committed snapshot ")
+    assert "has since expired (--retention)" in result.output
+    assert len(result.output.strip().splitlines()) == 1
