@@ -559,7 +559,7 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
         with wh.reader() as con:
             result = con.execute(
                 "SELECT run_id, status, started_at, finished_at - started_at AS took, n_seen, "
-                "n_new, n_replaced, n_unchanged, n_rejected, snapshot_id FROM runs "
+                "n_new, n_replaced, n_unchanged, n_rejected, snapshot_id, error FROM runs "
                 "ORDER BY started_at DESC LIMIT ?",
                 [n_runs],
             )

@@ -205,3 +205,11 @@ def test_run_failing_before_the_load_is_in_the_ledger(
     assert status == "failed" and "unreadable feed state" in error and n_new == 0
     assert documents == (0,)
     assert not (settings.warehouse / ".run.pid").exists()
+    # `presslake status` lists the failed run with its error
+    from click.testing import CliRunner
+
+    from flows.cli import main
+
+    shown = CliRunner().invoke(main, ["status", "-w", str(settings.warehouse)])
+    assert shown.exit_code == 0, shown.output
+    assert "failed" in shown.output and "unreadable feed state" in shown.output
