@@ -119,6 +119,11 @@ def _forkserver(model: str, fast_ops: bool, config_path: str | None) -> BaseCont
     started yet (a server already running keeps what it loaded; workers then load the
     pipeline they need in their initializer)."""
     context = multiprocessing.get_context("forkserver")
+    # The forkserver runs ``python -c ...``, which puts the working directory first on
+    # sys.path (and Python 3.11's forkserver ignores the parent's sys.path): run from a
+    # folder holding a ``flows/`` or ``transforms/`` of its own, a Prefect project say,
+    # the workers imported those instead of presslake's. PYTHONSAFEPATH keeps it off.
+    os.environ["PYTHONSAFEPATH"] = "1"
     os.environ[PRELOAD_ENV] = json.dumps(
         {"model": model, "fast_ops": fast_ops, "config_path": config_path}
     )
