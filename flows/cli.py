@@ -546,7 +546,14 @@ def _print_table(table: Any) -> None:
 
 @main.command()
 @_warehouse_options
-@click.option("--runs", "n_runs", type=int, default=10, show_default=True)
+@click.option(
+    "--runs",
+    "n_runs",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many of the latest runs to list.",
+)
 def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n_runs: int) -> None:
     """Show the run ledger and the row count of every table."""
     from warehouse.errors import WarehouseError
