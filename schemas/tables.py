@@ -258,7 +258,13 @@ RUNS = _table(
             nullable=False,
         ),
         _f("pipeline_version", pa.string(), "NLP pipeline version.", nullable=False),
-        _f("model", pa.string(), "spaCy model name and version.", nullable=False),
+        _f(
+            "model",
+            pa.string(),
+            "spaCy model the run used (package name or pipeline directory; its version is "
+            "part of pipeline_version).",
+            nullable=False,
+        ),
         _f("schema_version", pa.int32(), "Warehouse schema version.", nullable=False),
         _f("sources", pa.list_(pa.string()), "Sources named on the command line."),
         _f("report", pa.string(), "Markdown run report."),
