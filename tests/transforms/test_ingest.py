@@ -304,3 +304,26 @@ def test_html_date_in_the_page_text_is_kept() -> None:
         f"{_DOCK_STORY}</article></body></html>"
     )
     assert extract_html(page).date == "2024-03-12"
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_with_semicolons_tabs_or_pipes(sep: str) -> None:
+    """A spreadsheet export with another separator is read, not rejected 'no text column'."""
+    lines = [
+        sep.join(["id", "title", "date", "text"]).encode("cp1252") + b"\r\n",
+        sep.join(
+            ["s1", "Quay works", "2024-05-06", "Crews in Halvik, the port said, began"]
+        ).encode("cp1252")
+        + b" repairs to the caf\xe9 pier.\r\n",
+        sep.join(["s2", "", "", ""]).encode() + b"\r\n",
+    ]
+    rows = list(iter_csv(lines, source="s.csv"))
+    first, second = rows
+    assert isinstance(first, Article)
+    assert (first.source_id, first.title, first.published_at) == (
+        "s1",
+        "Quay works",
+        datetime(2024, 5, 6),
+    )
+    assert first.text == "Crews in Halvik, the port said, began repairs to the café pier."
+    assert isinstance(second, Reject) and second.source_uri == "s.csv#line=3"

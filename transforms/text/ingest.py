@@ -14,6 +14,7 @@ reason to reject the article.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -474,6 +475,18 @@ def _text_lines(lines: Iterable[bytes | str], source: str) -> Iterator[str]:
             yield normalize_text(line.replace(b"\x00", b"").decode("utf-8", errors="replace"))
 
 
+#: Field separators a CSV header may use: commas, and the semicolons of spreadsheets set
+#: to a decimal-comma locale, tabs, pipes.
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses most (a comma when it has none)."""
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
 def iter_csv(
     lines: Iterable[bytes | str],
     *,
@@ -482,6 +495,9 @@ def iter_csv(
     max_field_size: int = 5_000_000,
 ) -> Iterator[Article | Reject]:
     """Articles of a CSV stream with a header row (``id,title,date,url,text,...``).
+
+    Fields are separated by commas, or by the semicolons, tabs or pipes the header line
+    uses more than commas (spreadsheets in decimal-comma locales write ``id;title;text``).
 
     Args:
         lines: The lines: bytes (a binary file object streams; each line is decoded on
@@ -497,7 +513,10 @@ def iter_csv(
     """
     if csv.field_size_limit() < max_field_size:
         csv.field_size_limit(max_field_size)
-    reader = csv.DictReader(_text_lines(lines, source))
+    text_lines = _text_lines(lines, source)
+    first = next(text_lines, None)
+    rows: Iterable[str] = () if first is None else itertools.chain([first], text_lines)
+    reader = csv.DictReader(rows, delimiter=_delimiter(first or ""))
     try:
         header = reader.fieldnames
     except csv.Error as exc:
