@@ -327,3 +327,36 @@ def test_csv_with_semicolons_tabs_or_pipes(sep: str) -> None:
     )
     assert first.text == "Crews in Halvik, the port said, began repairs to the café pier."
     assert isinstance(second, Reject) and second.source_uri == "s.csv#line=3"
+
+
+def test_markdown_front_matter_gives_title_and_date() -> None:
+    """Front matter of a static-site article is its title, date and metadata, not text."""
+    data = (
+        b"---\n"
+        b'title: "Council votes on a tram line"\n'
+        b"date: 2024-06-03\n"
+        b"author: Desk\n"
+        b"tags:\n"
+        b"  - transport\n"
+        b"---\n\n"
+        b"# Council votes on a tram line\n\n"
+        b"The city council of Bramholt voted on **Monday** to build a tram line through the old "
+        b"town, councillor Ilse Marten said.\n"
+    )
+    article = article_from_bytes(data, source_id="t.md", source_uri="t.md", markdown=True)
+    assert article.title == "Council votes on a tram line"
+    assert article.published_at == datetime(2024, 6, 3)
+    assert article.metadata == {"author": "Desk"}
+    assert article.text == (
+        "Council votes on a tram line\n\nThe city council of Bramholt voted on Monday to build "
+        "a tram line through the old town, councillor Ilse Marten said."
+    )
+
+
+def test_markdown_between_two_rules_is_text() -> None:
+    data = (
+        b"---\nUpdate: the vote on the tram line was moved to Friday.\nIt was due on Monday.\n"
+        b"---\n\nThe city council of Bramholt will vote on the tram line on Friday.\n"
+    )
+    article = article_from_bytes(data, source_id="u.md", source_uri="u.md", markdown=True)
+    assert "was moved to Friday" in article.text and article.published_at is None

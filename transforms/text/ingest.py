@@ -140,6 +140,53 @@ _MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
 _MD_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
+#: Front matter of a Markdown file: YAML between ``---`` lines (Jekyll, Hugo, Pandoc...)
+#: or TOML between ``+++`` lines (Hugo), at the very top; looked for in the first lines only.
+_FRONT_MATTER_LINES = 100
+_FRONT_MATTER_FIELD = {
+    "---": re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$"),
+    "+++": re.compile(r"^([A-Za-z_][\w-]*)\s*=\s*(.*?)\s*$"),
+}
+_FRONT_MATTER_END = {"---": ("---", "..."), "+++": ("+++",)}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """The front matter's top-level ``key: value`` fields, and the text after it.
+
+    Only plain one-line values are read (quotes stripped); lists and nested values are
+    skipped. Text without front matter comes back whole, with no fields.
+
+    Args:
+        text: The file's text.
+
+    Returns:
+        ``(fields, body)``.
+    """
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FRONT_MATTER_FIELD:
+        return {}, text
+    field = _FRONT_MATTER_FIELD[fence]
+    closing = _FRONT_MATTER_END[fence]
+    end = next(
+        (i for i, line in enumerate(lines[1:_FRONT_MATTER_LINES], 1) if line.strip() in closing),
+        None,
+    )
+    if end is None:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        match = field.match(line)
+        if match:
+            if match.group(2):
+                fields[match.group(1).lower()] = match.group(2).strip("'\"")
+        elif line.strip() and not line[0].isspace() and not line.startswith(("-", "#", "[")):
+            return {}, text  # prose between two rules, not front matter
+    if not fields:
+        return {}, text
+    return fields, "\n".join(lines[end + 1 :])
+
+
 def markdown_to_text(text: str) -> str:
     """Strip the Markdown markup a pasted article carries (headings, links, emphasis).
 
@@ -197,8 +244,21 @@ def article_from_bytes(
     meta = dict(metadata or {})
     if decoded.encoding not in ("utf-8", "ascii"):
         meta["encoding"] = decoded.encoding
+    text = decoded.text
+    if markdown:
+        fields, text = split_front_matter(text)
+        picked = {name: _pick(fields, name) for name in ("title", "date")}
+        used = {key for key, _ in picked.values() if key is not None}
+        meta.update({k: v for k, v in fields.items() if k not in used})
+        front_title, front_date = picked["title"][1], picked["date"][1]
+        date = parse_date(front_date)
+        if front_date is not None and date is None:
+            meta["date"] = front_date
+        title = title or (normalize_text(front_title) if front_title else None)
+        published_at = date or published_at
+        text = markdown_to_text(text)
     return make_article(
-        markdown_to_text(decoded.text) if markdown else decoded.text,
+        text,
         source_id=source_id,
         source_uri=source_uri,
         title=title,
