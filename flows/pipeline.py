@@ -134,7 +134,7 @@ def ingest_sources(
     staging.reset()
     outcome = IngestOutcome()
     batch = settings.task_batch_size
-    seen: set[str] = set()
+    first_uri: dict[str, str] = {}  # doc_id -> the input of this run that had it first
     incoming: list[Article] = []
     to_stage: list[Classified] = []
 
@@ -149,9 +149,13 @@ def ingest_sources(
             doc_ids=[a.doc_id for a in incoming], source_ids=[a.source_id for a in incoming]
         )
         for article in incoming:
-            item = classify(article, known=known, seen=seen, pipeline=pipeline)
-            seen.add(article.doc_id)
+            item = classify(article, known=known, seen=first_uri.keys(), pipeline=pipeline)
+            first = first_uri.setdefault(article.doc_id, article.source_uri)
             outcome.counts.add(item.label)
+            if item.label is Label.DUPLICATE:
+                logger.warning(
+                    "duplicate %s: the same text as %s, loaded once", article.source_uri, first
+                )
             if not item.label.analysed:
                 continue
             if not to_stage and not outcome.parts and settings.task_runner == "threads":

@@ -137,11 +137,12 @@ def test_changed_article_replaces_rows(
 
 
 def test_mixed_folder_loads_good_and_rejects_bad(
-    prefect_harness: None, tmp_path: Path, make_settings: Any
+    prefect_harness: None, tmp_path: Path, make_settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     src = tmp_path / "mixed"
     src.mkdir()
     shutil.copy(SAMPLES / "kim-nuclear-forces.txt", src / "good.txt")
+    shutil.copy(SAMPLES / "kim-nuclear-forces.txt", src / "good_copy.txt")
     (src / "latin1.txt").write_bytes(
         "Le ministre a déclaré à Paris que la réunion aurait lieu à Genève.".encode("cp1252")
     )
@@ -158,6 +159,12 @@ def test_mixed_folder_loads_good_and_rejects_bad(
     assert {Path(p).name for p in rejects} == {"empty.txt", "binary.txt", "blank.md"}
     assert rejects[str(src / "binary.txt")] == "binary"
     assert any("Genève" in t for t in texts)
+    # the copy is loaded once, and the log says which input it repeated
+    assert summary["n_duplicates"] == 1
+    assert (
+        f"duplicate {src / 'good_copy.txt'}: the same text as {src / 'good.txt'}, loaded once"
+        in caplog.text
+    )
 
 
 def test_new_pipeline_version_reprocesses(
