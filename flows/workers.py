@@ -119,16 +119,34 @@ def _forkserver(model: str, fast_ops: bool, config_path: str | None) -> BaseCont
     started yet (a server already running keeps what it loaded; workers then load the
     pipeline they need in their initializer)."""
     context = multiprocessing.get_context("forkserver")
-    # The forkserver runs ``python -c ...``, which puts the working directory first on
-    # sys.path (and Python 3.11's forkserver ignores the parent's sys.path): run from a
-    # folder holding a ``flows/`` or ``transforms/`` of its own, a Prefect project say,
-    # the workers imported those instead of presslake's. PYTHONSAFEPATH keeps it off.
-    os.environ["PYTHONSAFEPATH"] = "1"
     os.environ[PRELOAD_ENV] = json.dumps(
         {"model": model, "fast_ops": fast_ops, "config_path": config_path}
     )
     context.set_forkserver_preload(["flows.preload"])
+    _start_forkserver()
     return context
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (if it is not running) with PYTHONSAFEPATH set.
+
+    The forkserver runs ``python -c ...``, which puts the working directory first on
+    sys.path (and Python 3.11's forkserver ignores the parent's sys.path): started from a
+    folder holding a ``flows/`` or ``transforms/`` of its own, a Prefect project say, it
+    imported those, and the workers forked from it, instead of presslake's. The variable is
+    set for that start only, so other subprocesses of this process keep Python's default.
+    """
+    from multiprocessing import forkserver
+
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
 
 
 def process_pool(
