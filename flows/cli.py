@@ -141,6 +141,11 @@ def run(
     # every check that needs no warehouse and no Prefect comes first: a bad option creates
     # nothing
     for source in sources:
+        if "://" in source and not source.lower().startswith(("http://", "https://")):
+            raise CliError(
+                f"source {source!r}: only http:// and https:// URLs are fetched; "
+                "give a local file as a path"
+            )
         if "://" not in source and not Path(source).exists():
             raise CliError(f"source {source!r} does not exist")
     if processes is not None and processes < 1:

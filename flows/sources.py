@@ -104,6 +104,14 @@ def iter_inputs(
     doc_by_source: dict[str, tuple[str, str]] = {}
     with contextlib.ExitStack() as stack:
         for source in sources:
+            if "://" in source and not _URL.match(source):
+                yield Reject(
+                    source,
+                    "unsupported",
+                    f"{source}: only http:// and https:// URLs are fetched; give a local "
+                    "file as a path.",
+                )
+                continue
             if _URL.match(source):
                 if client is None:
                     client = stack.enter_context(make_client(fetch_settings))

@@ -98,6 +98,7 @@ def test_status_shows_ledger_and_counts(warehouse: Path) -> None:
         (["report", "--out", "r.html", "--since", "2024-13-01"], "--since '2024-13-01' is not"),
         (["report", "--out", "r.html", "--until", "May"], "--until 'May' is not an ISO date"),
         (["status", "--runs", "-1"], "-1 is not in the range x>=0"),
+        (["run", "file:///tmp/a.txt"], "only http:// and https:// URLs are fetched"),
     ],
 )
 def test_errors_are_one_line_with_nonzero_exit(

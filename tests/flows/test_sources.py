@@ -236,3 +236,16 @@ def test_saved_feed_files_give_one_article_per_item(tmp_path: Path) -> None:
     assert isinstance(sitemap, Reject) and sitemap.reason == "malformed"
     assert "<urlset> is not an RSS or Atom feed root" in sitemap.detail
     assert len(rows) == 5
+
+
+def test_other_url_schemes_are_rejected_as_given() -> None:
+    """An ftp:// or file:// source is named as given, not mangled into a missing path."""
+    rows = list(iter_inputs(["ftp://example.org/news/a.txt", "FILE:///srv/in/b.txt"]))
+    assert [(r.source_uri, r.reason) for r in rows if isinstance(r, Reject)] == [
+        ("ftp://example.org/news/a.txt", "unsupported"),
+        ("FILE:///srv/in/b.txt", "unsupported"),
+    ]
+    assert rows[0].detail == (  # type: ignore[union-attr]
+        "ftp://example.org/news/a.txt: only http:// and https:// URLs are fetched; "
+        "give a local file as a path."
+    )
