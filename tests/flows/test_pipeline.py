@@ -156,7 +156,12 @@ def test_mixed_folder_loads_good_and_rejects_bad(
     with wh.reader() as con:
         rejects = dict(con.execute("SELECT source_uri, reason FROM rejects").fetchall())
         texts = [r[0] for r in con.execute("SELECT text FROM documents").fetchall()]
+        # no --published-at: an event without a date of its own has none, nor a precision
+        undated = con.execute(
+            "SELECT date_precision, count(*) FROM event_timeline WHERE date IS NULL GROUP BY 1"
+        ).fetchall()
     assert {Path(p).name for p in rejects} == {"empty.txt", "binary.txt", "blank.md"}
+    assert len(undated) == 1 and undated[0][0] is None and undated[0][1] > 0
     assert rejects[str(src / "binary.txt")] == "binary"
     assert any("Genève" in t for t in texts)
     # the copy is loaded once, and the log says which input it repeated
