@@ -237,7 +237,7 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    console = Console(soft_wrap=True)  # one line each, also in a log or a pipe
     console.print(
         f"[bold]run {summary['run_id']}[/bold] {summary['status']} in {seconds:.1f}s: "
         f"{summary['n_seen']} seen, {summary['n_new']} new, {summary['n_replaced']} replaced, "

@@ -235,3 +235,35 @@ def test_sql_at_a_run_whose_snapshot_was_expired(warehouse: Path, tmp_path: Path
     assert result.output.startswith(f"Error: run '{run_id}' committed snapshot ")
     assert "has since expired (--retention)" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_run_summary_lines_stay_whole_in_a_log(capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary lines of `presslake run` are not wrapped at 80 columns in a pipe or log."""
+    from flows.cli import _print_summary
+
+    summary = {
+        "run_id": "r20241118T090000-ab12cd",
+        "status": "completed",
+        "n_seen": 1041,
+        "n_new": 1012,
+        "n_replaced": 3,
+        "n_unchanged": 20,
+        "n_duplicates": 6,
+        "n_rejected": 14,
+        "warehouse": "/var/lib/presslake/warehouse_of_the_newsroom",
+        "table_counts": {"documents": 1015},
+        "rejects_by_reason": {
+            "no_text": 5,
+            "unsupported": 4,
+            "malformed": 3,
+            "binary": 1,
+            "duplicate_id": 1,
+        },
+    }
+    _print_summary(summary, 123.4)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "run r20241118T090000-ab12cd completed in 123.4s: 1041 seen, 1012 new, 3 replaced, "
+        "20 unchanged, 6 duplicates, 14 rejected"
+    )
+    assert lines[-1] == ("rejects: no_text=5, unsupported=4, malformed=3, binary=1, duplicate_id=1")
