@@ -199,11 +199,12 @@ def run(
 def _explained_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message says all there is to say (a busy warehouse, a failed data check,
     a bad lexicon row naming its file and line): a run they stop ends in that one line."""
+    from flows.fetch import FeedStateError
     from transforms.errors import InputError
     from transforms.nlp.lexicons import LexiconError
     from warehouse.errors import WarehouseError
 
-    return (WarehouseError, LexiconError, InputError)
+    return (WarehouseError, LexiconError, InputError, FeedStateError)
 
 
 class _DropTraceback(logging.Filter):

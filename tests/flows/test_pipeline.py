@@ -225,3 +225,12 @@ def test_run_failing_before_the_load_is_in_the_ledger(
     shown = CliRunner().invoke(main, ["status", "-w", str(settings.warehouse)])
     assert shown.exit_code == 0, shown.output
     assert "failed" in shown.output and "unreadable feed state" in shown.output
+    # `presslake run` says it in one line, without Prefect's traceback
+    again = CliRunner().invoke(
+        main, ["run", str(SAMPLES / "kim-nuclear-forces.txt"), "-w", str(settings.warehouse)]
+    )
+    assert again.exit_code == 1
+    assert "Traceback" not in again.output
+    assert again.output.splitlines()[-1].startswith(
+        f"Error: run failed (FeedStateError: {state / 'feeds.json'}: unreadable feed state ("
+    )
