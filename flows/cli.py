@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -65,19 +68,19 @@ def _warehouse_options(command: Any) -> Any:
     )(command)
 
 
-def _parse_date(value: str | None) -> datetime | None:
+def _parse_date(value: str | None, *, option: str = "--published-at") -> datetime | None:
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as err:
-        raise CliError(f"--published-at {value!r} is not an ISO date such as 2024-11-18") from err
+        raise CliError(f"{option} {value!r} is not an ISO date such as 2024-11-18") from err
     if parsed.tzinfo is not None:
         from datetime import UTC
 
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     if not datetime(1800, 1, 1) <= parsed <= datetime(2200, 1, 1):
-        raise CliError(f"--published-at {value!r} is not a plausible publication date")
+        raise CliError(f"{option} {value!r} is not a plausible publication date")
     return parsed
 
 
@@ -138,6 +141,11 @@ def run(
     # every check that needs no warehouse and no Prefect comes first: a bad option creates
     # nothing
     for source in sources:
+        if "://" in source and not source.lower().startswith(("http://", "https://")):
+            raise CliError(
+                f"source {source!r}: only http:// and https:// URLs are fetched; "
+                "give a local file as a path"
+            )
         if "://" not in source and not Path(source).exists():
             raise CliError(f"source {source!r} does not exist")
     if processes is not None and processes < 1:
@@ -170,7 +178,7 @@ def run(
             pass
         # SIGINT/SIGTERM stop the whole process tree and record the run as interrupted
         install_signal_handlers()
-        with _progress_bars(enabled=not as_json):
+        with _progress_bars(enabled=not as_json), _tracebacks_hidden_for(*_explained_errors()):
             summary = run_flow(list(sources), settings=settings, published_at=default_date)
     except WarehouseError as err:
         raise CliError(str(err)) from err
@@ -188,21 +196,61 @@ def run(
     _print_summary(summary, time.perf_counter() - started)
 
 
+def _explained_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message says all there is to say (a busy warehouse, a failed data check,
+    a bad lexicon row naming its file and line): a run they stop ends in that one line."""
+    from flows.fetch import FeedStateError
+    from transforms.errors import InputError
+    from transforms.nlp.lexicons import LexiconError
+    from warehouse.errors import WarehouseError
+
+    return (WarehouseError, LexiconError, InputError, FeedStateError)
+
+
+class _DropTraceback(logging.Filter):
+    def __init__(self, kinds: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self.kinds = kinds
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self.kinds):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+@contextlib.contextmanager
+def _tracebacks_hidden_for(*kinds: type[BaseException]) -> Iterator[None]:
+    """Prefect logs the exception that fails a flow or task run with its traceback; for
+    ``kinds`` the log keeps only its line (any other error keeps its traceback)."""
+    drop = _DropTraceback(kinds)
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    for logger in loggers:
+        logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(drop)
+
+
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
-    console = Console()
+    console = Console(soft_wrap=True)  # one line each, also in a log or a pipe
     console.print(
         f"[bold]run {summary['run_id']}[/bold] {summary['status']} in {seconds:.1f}s: "
         f"{summary['n_seen']} seen, {summary['n_new']} new, {summary['n_replaced']} replaced, "
         f"{summary['n_unchanged']} unchanged, {summary['n_duplicates']} duplicates, "
         f"{summary['n_rejected']} rejected"
     )
-    table = Table("table", "rows in warehouse", title=f"warehouse {summary['warehouse']}")
-    for name, count in summary["table_counts"].items():
-        table.add_row(name, str(count))
-    console.print(table)
+    table = _plain_table(
+        ["table", "rows in warehouse"],
+        list(summary["table_counts"].items()),
+        title=f"warehouse {escape(str(summary['warehouse']))}",
+    )
+    _print_table(table)
     if summary["rejects_by_reason"]:
         console.print(
             "rejects: " + ", ".join(f"{r}={n}" for r, n in summary["rejects_by_reason"].items())
@@ -340,6 +388,8 @@ def _interruptible_query(
     def work() -> None:
         try:
             result = con.execute(query)
+            if result is None:  # only whitespace or comments: DuckDB ran nothing
+                raise CliError("the query has no statement; give a SELECT, e.g. SELECT 1")
             out["columns"] = [d[0] for d in result.description or []]
             rows = result.fetchmany(max_rows + 1)
             out["more"] = len(rows) > max_rows
@@ -510,18 +560,46 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> No
         writer.writerow(columns)
         writer.writerows(rows)
         return
-    from rich.console import Console
-    from rich.table import Table
+    _print_table(_plain_table(columns, rows))
 
-    table = Table(*columns)
+
+def _plain_table(columns: list[str], rows: list[Any], *, title: str | None = None) -> Any:
+    """A rich table of ``rows`` shown as they are: no markup read from values, none cut.
+
+    Values are :class:`rich.text.Text`, so ``[bold]`` or ``a[i]`` in the data are printed,
+    not taken as console markup; long words fold onto the next line instead of ending in an
+    ellipsis.
+    """
+    from rich.table import Column, Table
+    from rich.text import Text
+
+    table = Table(*(Column(Text(c), overflow="fold") for c in columns), title=title)
     for row in rows:
-        table.add_row(*("NULL" if v is None else str(v) for v in row))
-    Console().print(table)
+        table.add_row(*(Text("NULL" if v is None else str(v)) for v in row))
+    return table
+
+
+def _print_table(table: Any) -> None:
+    """Print ``table``; into a pipe or a file, at its natural width so no value is cut."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        natural = console.measure(table, options=console.options.update_width(1_000_000))
+        console = Console(width=max(console.width, natural.maximum))
+    console.print(table)
 
 
 @main.command()
 @_warehouse_options
-@click.option("--runs", "n_runs", type=int, default=10, show_default=True)
+@click.option(
+    "--runs",
+    "n_runs",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many of the latest runs to list.",
+)
 def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n_runs: int) -> None:
     """Show the run ledger and the row count of every table."""
     from warehouse.errors import WarehouseError
@@ -534,7 +612,7 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
         with wh.reader() as con:
             result = con.execute(
                 "SELECT run_id, status, started_at, finished_at - started_at AS took, n_seen, "
-                "n_new, n_replaced, n_unchanged, n_rejected, snapshot_id FROM runs "
+                "n_new, n_replaced, n_unchanged, n_rejected, snapshot_id, error FROM runs "
                 "ORDER BY started_at DESC LIMIT ?",
                 [n_runs],
             )
@@ -636,8 +714,8 @@ def report(
     from warehouse.report import fetch_report
 
     settings = _settings(warehouse, catalog=catalog, data_path=data_path)
-    start = _parse_date(since)
-    end = _parse_date(until)
+    start = _parse_date(since, option="--since")
+    end = _parse_date(until, option="--until")
     if end is not None and end.time() == datetime.min.time():
         end = end + timedelta(days=1)  # a day given for --until includes that day
     if start is not None and end is not None and end <= start:
@@ -697,19 +775,23 @@ def describe(table: str | None, fmt: str) -> None:
         click.echo(render_markdown(relations))
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
     console = Console()
     for rel in relations:
-        console.print(f"\n[bold]{rel.name}[/bold] ({rel.kind}): {rel.description}")
+        console.print(f"\n[bold]{rel.name}[/bold] ({rel.kind}): {escape(rel.description)}")
         if rel.primary_key:
-            console.print(f"primary key: {', '.join(rel.primary_key)}")
-        grid = Table("column", "type", "null", "description")
-        for col in rel.columns:
-            grid.add_row(col.name, col.type, "yes" if col.nullable else "no", col.description)
+            console.print(f"primary key: {', '.join(rel.primary_key)}", markup=False)
+        grid = _plain_table(
+            ["column", "type", "null", "description"],
+            [
+                (col.name, col.type, "yes" if col.nullable else "no", col.description)
+                for col in rel.columns
+            ],
+        )
         console.print(grid)
         for join in rel.joins:
-            console.print(f"joins: {join}")
+            console.print(f"joins: {join}", markup=False)
 
 
 @main.group(name="eval")

@@ -41,6 +41,7 @@ from transforms.types import Article, Reject
 
 __all__ = [
     "FeedState",
+    "FeedStateError",
     "FeedStateStore",
     "FetchError",
     "FetchResult",
@@ -312,6 +313,10 @@ def _result(response: httpx.Response, content: bytes) -> FetchResult:
     )
 
 
+class FeedStateError(ValueError):
+    """The stored feed state cannot be read; the message says which file and what to do."""
+
+
 class FeedState:
     """Per-URL validators and seen feed items, persisted as JSON in ``directory``.
 
@@ -330,7 +335,7 @@ class FeedState:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
-                raise ValueError(
+                raise FeedStateError(
                     f"{self.path}: unreadable feed state ({exc}); delete it to refetch all feeds."
                 ) from exc
             self._urls = dict(data.get("urls", {}))

@@ -152,7 +152,7 @@ def ingest_sources(
     staging.reset()
     outcome = IngestOutcome()
     batch = settings.task_batch_size
-    seen: dict[str, str] = {}  # doc_id -> the run's first input with that text
+    first_uri: dict[str, str] = {}  # doc_id -> the input of this run that had it first
     incoming: list[Article] = []
     to_stage: list[Classified] = []
 
@@ -167,11 +167,14 @@ def ingest_sources(
             doc_ids=[a.doc_id for a in incoming], source_ids=[a.source_id for a in incoming]
         )
         for article in incoming:
-            item = classify(article, known=known, seen=seen.keys(), pipeline=pipeline)
-            first = seen.setdefault(article.doc_id, article.source_uri)
+            item = classify(article, known=known, seen=first_uri.keys(), pipeline=pipeline)
+            first = first_uri.setdefault(article.doc_id, article.source_uri)
             outcome.counts.add(item.label)
             if item.label is Label.DUPLICATE:
                 outcome.duplicates.append(Duplicate(article.source_uri, first, article.doc_id))
+                logger.warning(
+                    "duplicate %s: the same text as %s, loaded once", article.source_uri, first
+                )
             if not item.label.analysed:
                 continue
             if not to_stage and not outcome.parts and settings.task_runner == "threads":

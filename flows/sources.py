@@ -13,6 +13,8 @@ input               source_id                                    source_uri
 ``.txt`` ``.md``    the path as given (``str(Path(p))``)         the path
 ``.html`` ``.htm``  the path                                     the path
 ``.jsonl`` ``.csv`` the record's ``id``, else ``path#line=N``    ``path#line=N``
+``.rss`` ``.atom``  the item's guid, else its link                ``path#item=N``
+``.xml`` (a feed)
 page URL            the URL as given                             the URL
 feed URL            the item's guid, else its link               the item's link
 ==================  ===========================================  =========================
@@ -39,6 +41,7 @@ from transforms.text.ingest import (
     check_published_at,
     failed_reject,
     iter_csv,
+    iter_feed_file,
     iter_jsonl,
 )
 from transforms.types import Article, Reject
@@ -49,7 +52,11 @@ TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".markdown"})
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml"})
 JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 CSV_EXTENSIONS = frozenset({".csv"})
-SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS | CSV_EXTENSIONS
+#: Saved RSS/Atom feeds: every item becomes an article from the feed's own text.
+FEED_EXTENSIONS = frozenset({".rss", ".atom", ".xml"})
+SUPPORTED_EXTENSIONS = (
+    TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS | CSV_EXTENSIONS | FEED_EXTENSIONS
+)
 #: Project documents skipped when walking a folder (a file named on its own is still read):
 #: ``README.md``, ``NOTICE.md``, ``LICENSE.txt`` and the like describe a corpus, they are
 #: not articles of it.
@@ -97,6 +104,14 @@ def iter_inputs(
     doc_by_source: dict[str, tuple[str, str]] = {}
     with contextlib.ExitStack() as stack:
         for source in sources:
+            if "://" in source and not _URL.match(source):
+                yield Reject(
+                    source,
+                    "unsupported",
+                    f"{source}: only http:// and https:// URLs are fetched; give a local "
+                    "file as a path.",
+                )
+                continue
             if _URL.match(source):
                 if client is None:
                     client = stack.enter_context(make_client(fetch_settings))
@@ -220,6 +235,9 @@ def _iter_file(
         data = path.read_bytes()
     except OSError as exc:
         yield Reject(name, "unreadable", f"{name}: cannot be read ({exc.strerror or exc}).")
+        return
+    if suffix in FEED_EXTENSIONS:
+        yield from iter_feed_file(data, source=name, published_at=published_at)
         return
     try:
         if suffix in HTML_EXTENSIONS:

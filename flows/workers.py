@@ -123,7 +123,30 @@ def _forkserver(model: str, fast_ops: bool, config_path: str | None) -> BaseCont
         {"model": model, "fast_ops": fast_ops, "config_path": config_path}
     )
     context.set_forkserver_preload(["flows.preload"])
+    _start_forkserver()
     return context
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (if it is not running) with PYTHONSAFEPATH set.
+
+    The forkserver runs ``python -c ...``, which puts the working directory first on
+    sys.path (and Python 3.11's forkserver ignores the parent's sys.path): started from a
+    folder holding a ``flows/`` or ``transforms/`` of its own, a Prefect project say, it
+    imported those, and the workers forked from it, instead of presslake's. The variable is
+    set for that start only, so other subprocesses of this process keep Python's default.
+    """
+    from multiprocessing import forkserver
+
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
 
 
 def process_pool(

@@ -258,7 +258,13 @@ RUNS = _table(
             nullable=False,
         ),
         _f("pipeline_version", pa.string(), "NLP pipeline version.", nullable=False),
-        _f("model", pa.string(), "spaCy model name and version.", nullable=False),
+        _f(
+            "model",
+            pa.string(),
+            "spaCy model the run used (package name or pipeline directory; its version is "
+            "part of pipeline_version).",
+            nullable=False,
+        ),
         _f("schema_version", pa.int32(), "Warehouse schema version.", nullable=False),
         _f("sources", pa.list_(pa.string()), "Sources named on the command line."),
         _f("report", pa.string(), "Markdown run report."),
@@ -298,15 +304,17 @@ WARNINGS = _table(
         _f(
             "code",
             pa.string(),
-            "implausible_date (publication date dropped) or extractor_failed (that "
-            "extractor's rows for the document are missing).",
+            "implausible_date (publication date dropped), unreadable_date (the source's "
+            "date could not be read) or extractor_failed (that extractor's rows for the "
+            "document are missing).",
             nullable=False,
         ),
         _f("detail", pa.string(), "What was dropped and why."),
     ],
     description=(
         "What was dropped from a document that was kept: an extractor that failed on it "
-        "(only that extractor's rows are missing) or an implausible publication date."
+        "(only that extractor's rows are missing), or a publication date that was implausible "
+        "or could not be read."
     ),
     primary_key=("warning_id",),
 )

@@ -12,7 +12,8 @@ class Note(NamedTuple):
 
     Attributes:
         stage: Where it happened: ``ingest`` or the extractor (``quotes``, ``events``, ...).
-        code: Short machine-readable code (``implausible_date``, ``extractor_failed``).
+        code: Short machine-readable code (``implausible_date``, ``unreadable_date``,
+            ``extractor_failed``).
         detail: One human sentence.
     """
 

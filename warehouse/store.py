@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import sqlite3
 import time
@@ -69,12 +70,11 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> bool:
             "WHERE table_catalog = current_database() AND table_schema = 'main'"
         ).fetchall()
     }
-    views = {
-        r[0]
-        for r in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database()"
+    views = dict(
+        con.execute(
+            "SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database()"
         ).fetchall()
-    }
+    )
     tables = {t for t, _ in existing}
     changed = False
     comments: list[str] = []
@@ -98,10 +98,19 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> bool:
     for statement in comments:
         con.execute(statement)
     for name, sql in view_sql():
-        if name not in views or changed:
+        tag = view_tag(sql)
+        if name not in views or changed or views[name] != tag:
+            # a view whose .sql file changed since it was created is created again: an
+            # upgraded presslake serves its own views on an existing warehouse
             con.execute(sql)
+            con.execute(f"COMMENT ON VIEW {name} IS '{tag}'")
             changed = True
     return changed
+
+
+def view_tag(sql: str) -> str:
+    """The comment a view carries: a hash of the .sql file it was created from."""
+    return "presslake view " + hashlib.sha256(sql.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +319,16 @@ class Warehouse:
                         "`presslake status` lists the runs"
                     )
                 return int(found[0])
+            kept = con.execute(
+                f"SELECT count(*) FROM ducklake_snapshots('{CATALOG_ALIAS}') WHERE snapshot_id = ?",
+                [row[0]],
+            ).fetchone()
+            if not kept or not kept[0]:
+                raise UnknownRunError(
+                    f"run {run_id!r} committed snapshot {row[0]}, which `presslake maintain` "
+                    "has since expired (--retention); only runs of kept snapshots can be "
+                    "queried with --at"
+                )
             return int(row[0])
 
     def query(

@@ -14,7 +14,7 @@ import pytest
 from flows.sources import iter_inputs
 from transforms.text.decode import normalize_text
 from transforms.text.ingest import MAX_CHARS
-from transforms.types import Article, Reject
+from transforms.types import Article, Note, Reject
 
 GOOD = (
     "The harbour authority said on Monday that the northern pier will close for repairs "
@@ -149,3 +149,26 @@ def test_implausible_publication_dates_are_dropped_with_a_note(
         (note,) = article.notes
         assert note.code == "implausible_date" and note.stage == "ingest"
         assert article.metadata["dropped_date"].startswith(date[:4])
+
+
+@pytest.mark.parametrize(
+    ("date", "default"), [("next tuesday-ish", datetime(2024, 11, 18)), ("2024-02-30", None)]
+)
+def test_unreadable_publication_date_is_noted(
+    tmp_path: Path, date: str, default: datetime | None
+) -> None:
+    """A date the record gives but no format reads leaves a warning, not a silent default."""
+    path = tmp_path / "dated.jsonl"
+    path.write_text(json.dumps({"id": "x", "date": date, "text": GOOD}) + "\n", encoding="utf-8")
+    (article,) = _read(path, published_at=default)
+    assert isinstance(article, Article)
+    assert article.published_at == default
+    assert article.metadata["date"] == date
+    instead = "the run's default date is used" if default else "left empty"
+    assert article.notes == (
+        Note(
+            "ingest",
+            "unreadable_date",
+            f"{path}#line=1: publication date {date!r} cannot be read; {instead}.",
+        ),
+    )

@@ -95,6 +95,10 @@ def test_status_shows_ledger_and_counts(warehouse: Path) -> None:
         (["sql", "SELECT 1", "-w", "/no/such/warehouse"], "no warehouse at"),
         (["status", "-w", "/no/such/warehouse"], "no warehouse at"),
         (["run", "x", "--published-at", "yesterday"], "ISO date"),
+        (["report", "--out", "r.html", "--since", "2024-13-01"], "--since '2024-13-01' is not"),
+        (["report", "--out", "r.html", "--until", "May"], "--until 'May' is not an ISO date"),
+        (["status", "--runs", "-1"], "-1 is not in the range x>=0"),
+        (["run", "file:///tmp/a.txt"], "only http:// and https:// URLs are fetched"),
     ],
 )
 def test_errors_are_one_line_with_nonzero_exit(
@@ -162,3 +166,104 @@ def test_export_writes_every_table(warehouse: Path, tmp_path: Path) -> None:
     )
     assert pq.read_metadata(tmp_path / "out" / "documents.parquet").num_rows == 1
     assert pq.read_metadata(tmp_path / "out" / "entity_mentions.parquet").num_rows > 10
+
+
+def test_table_output_prints_values_as_they_are(warehouse: Path) -> None:
+    """The default table format reads no console markup from the data and cuts nothing."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "sql",
+            "SELECT '[bold]Reuters[/bold] a[i] [red]' AS \"[label]\", doc_id, "
+            "repeat('wide ', 40) AS wide FROM documents",
+            "-w",
+            str(warehouse),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "[bold]Reuters[/bold] a[i] [red]" in result.output
+    assert "[label]" in result.output
+    doc_id = CliRunner().invoke(
+        main, ["sql", "SELECT doc_id FROM documents", "-w", str(warehouse), "--format", "csv"]
+    )
+    assert doc_id.output.splitlines()[1] in result.output
+    assert "…" not in result.output
+
+
+def test_status_shows_whole_run_ids_in_a_pipe(warehouse: Path) -> None:
+    ledger = CliRunner().invoke(
+        main, ["sql", "SELECT run_id FROM runs", "-w", str(warehouse), "--format", "csv"]
+    )
+    run_id = ledger.output.splitlines()[1]
+    result = CliRunner().invoke(main, ["status", "-w", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert run_id in result.output
+    assert "n_unchanged" in result.output
+    assert "…" not in result.output
+
+
+def test_describe_text_keeps_bracketed_descriptions() -> None:
+    result = CliRunner().invoke(main, ["describe", "entity_mentions"])
+    assert result.exit_code == 0, result.output
+    assert "documents.text[start_char:end_char]" in result.output
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-- only a comment"])
+def test_sql_without_a_statement_is_one_line(warehouse: Path, query: str) -> None:
+    result = CliRunner().invoke(main, ["sql", "-w", str(warehouse), "--", query])
+    assert result.exit_code == 1, result.output
+    assert result.output == "Error: the query has no statement; give a SELECT, e.g. SELECT 1\n"
+
+
+def test_sql_at_a_run_whose_snapshot_was_expired(warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "wh"
+    shutil.copytree(warehouse, copy)
+    ledger = CliRunner().invoke(
+        main, ["sql", "SELECT run_id FROM runs", "-w", str(copy), "--format", "csv"]
+    )
+    run_id = ledger.output.splitlines()[1]
+    kept = CliRunner().invoke(main, ["sql", "SELECT 1", "-w", str(copy), "--at", run_id])
+    assert kept.exit_code == 0, kept.output
+    maintain = CliRunner().invoke(
+        main, ["maintain", "-w", str(copy), "--retention", "0", "--grace", "0"]
+    )
+    assert maintain.exit_code == 0, maintain.output
+    result = CliRunner().invoke(main, ["sql", "SELECT 1", "-w", str(copy), "--at", run_id])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: run '{run_id}' committed snapshot ")
+    assert "has since expired (--retention)" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_run_summary_lines_stay_whole_in_a_log(capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary lines of `presslake run` are not wrapped at 80 columns in a pipe or log."""
+    from flows.cli import _print_summary
+
+    summary = {
+        "run_id": "r20241118T090000-ab12cd",
+        "status": "completed",
+        "n_seen": 1041,
+        "n_new": 1012,
+        "n_replaced": 3,
+        "n_unchanged": 20,
+        "n_duplicates": 6,
+        "n_rejected": 14,
+        "warehouse": "/var/lib/presslake/warehouse_of_the_newsroom",
+        "table_counts": {"documents": 1015},
+        "rejects_by_reason": {
+            "no_text": 5,
+            "unsupported": 4,
+            "malformed": 3,
+            "binary": 1,
+            "duplicate_id": 1,
+        },
+    }
+    _print_summary(summary, 123.4)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "run r20241118T090000-ab12cd completed in 123.4s: 1041 seen, 1012 new, 3 replaced, "
+        "20 unchanged, 6 duplicates, 14 rejected"
+    )
+    assert lines[-1] == ("rejects: no_text=5, unsupported=4, malformed=3, binary=1, duplicate_id=1")

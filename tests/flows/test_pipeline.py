@@ -137,11 +137,12 @@ def test_changed_article_replaces_rows(
 
 
 def test_mixed_folder_loads_good_and_rejects_bad(
-    prefect_harness: None, tmp_path: Path, make_settings: Any
+    prefect_harness: None, tmp_path: Path, make_settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     src = tmp_path / "mixed"
     src.mkdir()
     shutil.copy(SAMPLES / "kim-nuclear-forces.txt", src / "good.txt")
+    shutil.copy(SAMPLES / "kim-nuclear-forces.txt", src / "good_copy.txt")
     (src / "latin1.txt").write_bytes(
         "Le ministre a déclaré à Paris que la réunion aurait lieu à Genève.".encode("cp1252")
     )
@@ -155,9 +156,20 @@ def test_mixed_folder_loads_good_and_rejects_bad(
     with wh.reader() as con:
         rejects = dict(con.execute("SELECT source_uri, reason FROM rejects").fetchall())
         texts = [r[0] for r in con.execute("SELECT text FROM documents").fetchall()]
+        # no --published-at: an event without a date of its own has none, nor a precision
+        undated = con.execute(
+            "SELECT date_precision, count(*) FROM event_timeline WHERE date IS NULL GROUP BY 1"
+        ).fetchall()
     assert {Path(p).name for p in rejects} == {"empty.txt", "binary.txt", "blank.md"}
+    assert len(undated) == 1 and undated[0][0] is None and undated[0][1] > 0
     assert rejects[str(src / "binary.txt")] == "binary"
     assert any("Genève" in t for t in texts)
+    # the copy is loaded once, and the log says which input it repeated
+    assert summary["n_duplicates"] == 1
+    assert (
+        f"duplicate {src / 'good_copy.txt'}: the same text as {src / 'good.txt'}, loaded once"
+        in caplog.text
+    )
 
 
 def test_duplicate_input_is_named_with_the_input_it_repeats(
@@ -227,3 +239,20 @@ def test_run_failing_before_the_load_is_in_the_ledger(
     assert status == "failed" and "unreadable feed state" in error and n_new == 0
     assert documents == (0,)
     assert not (settings.warehouse / ".run.pid").exists()
+    # `presslake status` lists the failed run with its error
+    from click.testing import CliRunner
+
+    from flows.cli import main
+
+    shown = CliRunner().invoke(main, ["status", "-w", str(settings.warehouse)])
+    assert shown.exit_code == 0, shown.output
+    assert "failed" in shown.output and "unreadable feed state" in shown.output
+    # `presslake run` says it in one line, without Prefect's traceback
+    again = CliRunner().invoke(
+        main, ["run", str(SAMPLES / "kim-nuclear-forces.txt"), "-w", str(settings.warehouse)]
+    )
+    assert again.exit_code == 1
+    assert "Traceback" not in again.output
+    assert again.output.splitlines()[-1].startswith(
+        f"Error: run failed (FeedStateError: {state / 'feeds.json'}: unreadable feed state ("
+    )

@@ -186,3 +186,66 @@ def test_iter_inputs_is_lazy(tmp_path: Path) -> None:
     first = next(stream)
     assert isinstance(first, Article) and first.source_id == "0"
     stream.close()
+
+
+_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Valley News</title><link>https://valley.example/</link>
+<item><title>School in Orrin gets a new roof</title><guid>valley-roof</guid>
+<link>https://valley.example/roof</link><pubDate>Mon, 05 Aug 2024 08:00:00 GMT</pubDate>
+<description>&lt;p&gt;The primary school in Orrin received a new roof over the summer, paid
+for by the regional education fund.&lt;/p&gt;</description></item>
+<item><title>Market day moves</title><link>https://valley.example/market</link>
+<description>The weekly market in Orrin moves from Friday to Saturday next month, the town
+council announced.</description></item>
+<item><title>Photo of the week</title><link>https://valley.example/photo</link></item>
+</channel></rss>"""
+
+_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Hill Times</title><id>urn:hill</id>
+<updated>2024-07-01T00:00:00Z</updated>
+<entry><title>Rescue team brings four hikers down</title><id>urn:hill:1</id>
+<link href="https://hill.example/rescue"/><updated>2024-07-01T10:00:00Z</updated>
+<content type="html">&lt;p&gt;A mountain rescue team brought four hikers down from Brannock
+Peak on Sunday night after a storm, its leader said.&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+def test_saved_feed_files_give_one_article_per_item(tmp_path: Path) -> None:
+    """A saved RSS or Atom file is read from the feed's own text, item by item."""
+    (tmp_path / "valley.rss").write_text(_RSS, encoding="utf-8")
+    (tmp_path / "hill.atom").write_text(_ATOM, encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text("<urlset><url>x</url></urlset>", encoding="utf-8")
+    rows = _by_uri(list(iter_inputs([str(tmp_path)], published_at=PUBLISHED)))
+    rss = str(tmp_path / "valley.rss")
+    roof = rows[f"{rss}#item=1"]
+    assert isinstance(roof, Article)
+    assert (roof.source_id, roof.title) == ("valley-roof", "School in Orrin gets a new roof")
+    assert roof.text.startswith("The primary school in Orrin received a new roof")
+    assert roof.published_at == datetime(2024, 8, 5, 8, 0)
+    assert roof.metadata["url"] == "https://valley.example/roof"
+    market = rows[f"{rss}#item=2"]
+    assert isinstance(market, Article)
+    assert market.source_id == "https://valley.example/market"
+    assert market.published_at == PUBLISHED  # no date of its own
+    photo = rows[f"{rss}#item=3"]
+    assert isinstance(photo, Reject) and photo.reason == "no_text"
+    hikers = rows[f"{tmp_path / 'hill.atom'}#item=1"]
+    assert isinstance(hikers, Article) and hikers.source_id == "urn:hill:1"
+    assert hikers.text.startswith("A mountain rescue team brought four hikers down")
+    sitemap = rows[str(tmp_path / "sitemap.xml")]
+    assert isinstance(sitemap, Reject) and sitemap.reason == "malformed"
+    assert "<urlset> is not an RSS or Atom feed root" in sitemap.detail
+    assert len(rows) == 5
+
+
+def test_other_url_schemes_are_rejected_as_given() -> None:
+    """An ftp:// or file:// source is named as given, not mangled into a missing path."""
+    rows = list(iter_inputs(["ftp://example.org/news/a.txt", "FILE:///srv/in/b.txt"]))
+    assert [(r.source_uri, r.reason) for r in rows if isinstance(r, Reject)] == [
+        ("ftp://example.org/news/a.txt", "unsupported"),
+        ("FILE:///srv/in/b.txt", "unsupported"),
+    ]
+    assert rows[0].detail == (  # type: ignore[union-attr]
+        "ftp://example.org/news/a.txt: only http:// and https:// URLs are fetched; "
+        "give a local file as a path."
+    )

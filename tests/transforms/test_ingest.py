@@ -248,3 +248,115 @@ def test_html_fragment_to_text(fragment: str, expected: str) -> None:
 def test_markdown_to_text() -> None:
     md = "## Heading ##\n> quoted **bold** [link](http://a/b_(c))\n![img](x.png)\n```\ncode\n```"
     assert markdown_to_text(md) == "Heading\nquoted bold link\n\ncode"
+
+
+def test_record_rejects_say_what_is_wrong() -> None:
+    """Malformed JSON names the error and column; an empty text field is not a missing one."""
+    lines = [
+        b'{"id": "a1", "text": "The ferry to Orrin left on time\n',  # as a file yields it
+        json.dumps({"id": "a2", "title": "Quay works", "text": ""}).encode(),
+        json.dumps({"id": "a3", "title": "Quay works"}).encode(),
+        json.dumps({"id": "a4", "text": {"body": "nested"}}).encode(),
+    ]
+    details = [r.detail for r in iter_jsonl(lines, source="f.jsonl") if isinstance(r, Reject)]
+    assert details == [
+        "f.jsonl#line=1: not valid JSON (Unterminated string starting at, column 22).",
+        "f.jsonl#line=2: the record's text field 'text' is empty.",
+        "f.jsonl#line=3: the record has no text field (one of text, body, content, article).",
+        "f.jsonl#line=4: the text field holds a JSON object, not a string.",
+    ]
+
+
+def test_html_of_only_navigation_and_footer_is_no_text() -> None:
+    page = (
+        "<html><head><title>Valley Post</title></head><body><nav><a href='/'>Home</a> "
+        "<a href='/world'>World</a></nav><footer>Copyright 2024 Valley Post</footer></body></html>"
+    )
+    with pytest.raises(IngestError) as info:
+        article_from_html(page, source_id="p", source_uri="p.html")
+    assert info.value.reason == "no_text"
+    assert info.value.detail == "p.html: no article body found in the HTML page."
+
+
+_DOCK_STORY = (
+    "<p>Dock workers at the port of Halvik ended a week-long strike on Tuesday after the "
+    "port authority agreed to raise wages by six percent.</p><p>The authority said ships "
+    "waiting offshore would be unloaded by the end of the week.</p>"
+)
+
+
+def test_html_copyright_year_is_not_a_publication_date() -> None:
+    """htmldate turns a footer's 'Copyright 2023' into 2023-01-01: not a day of publication."""
+    page = (
+        f"<html><body><article><h1>Dock strike ends</h1>{_DOCK_STORY}</article>"
+        "<footer>\u00a9 2023 The Coastal Herald</footer></body></html>"
+    )
+    assert extract_html(page).date is None
+    article = article_from_html(
+        page, source_id="p", source_uri="p.html", published_at=datetime(2024, 11, 18)
+    )
+    assert article.published_at == datetime(2024, 11, 18)
+
+
+def test_html_date_in_the_page_text_is_kept() -> None:
+    page = (
+        "<html><body><article><h1>Dock strike ends</h1><p>Published March 12, 2024</p>"
+        f"{_DOCK_STORY}</article></body></html>"
+    )
+    assert extract_html(page).date == "2024-03-12"
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_with_semicolons_tabs_or_pipes(sep: str) -> None:
+    """A spreadsheet export with another separator is read, not rejected 'no text column'."""
+    lines = [
+        sep.join(["id", "title", "date", "text"]).encode("cp1252") + b"\r\n",
+        sep.join(
+            ["s1", "Quay works", "2024-05-06", "Crews in Halvik, the port said, began"]
+        ).encode("cp1252")
+        + b" repairs to the caf\xe9 pier.\r\n",
+        sep.join(["s2", "", "", ""]).encode() + b"\r\n",
+    ]
+    rows = list(iter_csv(lines, source="s.csv"))
+    first, second = rows
+    assert isinstance(first, Article)
+    assert (first.source_id, first.title, first.published_at) == (
+        "s1",
+        "Quay works",
+        datetime(2024, 5, 6),
+    )
+    assert first.text == "Crews in Halvik, the port said, began repairs to the café pier."
+    assert isinstance(second, Reject) and second.source_uri == "s.csv#line=3"
+
+
+def test_markdown_front_matter_gives_title_and_date() -> None:
+    """Front matter of a static-site article is its title, date and metadata, not text."""
+    data = (
+        b"---\n"
+        b'title: "Council votes on a tram line"\n'
+        b"date: 2024-06-03\n"
+        b"author: Desk\n"
+        b"tags:\n"
+        b"  - transport\n"
+        b"---\n\n"
+        b"# Council votes on a tram line\n\n"
+        b"The city council of Bramholt voted on **Monday** to build a tram line through the old "
+        b"town, councillor Ilse Marten said.\n"
+    )
+    article = article_from_bytes(data, source_id="t.md", source_uri="t.md", markdown=True)
+    assert article.title == "Council votes on a tram line"
+    assert article.published_at == datetime(2024, 6, 3)
+    assert article.metadata == {"author": "Desk"}
+    assert article.text == (
+        "Council votes on a tram line\n\nThe city council of Bramholt voted on Monday to build "
+        "a tram line through the old town, councillor Ilse Marten said."
+    )
+
+
+def test_markdown_between_two_rules_is_text() -> None:
+    data = (
+        b"---\nUpdate: the vote on the tram line was moved to Friday.\nIt was due on Monday.\n"
+        b"---\n\nThe city council of Bramholt will vote on the tram line on Friday.\n"
+    )
+    article = article_from_bytes(data, source_id="u.md", source_uri="u.md", markdown=True)
+    assert "was moved to Friday" in article.text and article.published_at is None

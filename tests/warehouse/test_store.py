@@ -382,3 +382,38 @@ def test_record_failure_keeps_status_and_error_and_never_a_completed_row(tmp_pat
         ("r1", "completed", None),
         ("r2", "interrupted", "interrupted by SIGTERM"),
     ]
+
+
+def test_views_of_an_older_release_are_created_again(tmp_path: Path) -> None:
+    """A warehouse keeps the views it was created with; when a view's .sql file changes
+    (a new release), the next write creates it again, and only then."""
+    from warehouse.lake import connect_writer
+    from warehouse.layout import WarehouseLayout
+    from warehouse.store import create_schema
+
+    layout = WarehouseLayout(tmp_path / "wh")
+    layout.root.mkdir()
+
+    def write(statement: str | None = None) -> bool:
+        con = connect_writer(layout)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            if statement is not None:
+                con.execute(statement)
+            changed = create_schema(con)
+            con.execute("COMMIT")
+            return changed
+        finally:
+            con.close()
+
+    assert write() is True  # a new warehouse
+    assert write() is False  # nothing to do: no new snapshot of schema changes
+    # the view as an older release wrote it, without presslake's tag
+    con = connect_writer(layout)
+    con.execute("CREATE OR REPLACE VIEW stories AS SELECT doc_id AS story_id FROM documents")
+    con.close()
+    assert write() is True
+    with Warehouse(layout.root).reader() as reader:
+        columns = [d[0] for d in reader.execute("SELECT * FROM stories").description or []]
+    assert "copies" in columns and "outlet_names" in columns
+    assert write() is False

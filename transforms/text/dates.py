@@ -126,18 +126,34 @@ EARLIEST_DATE = datetime(1800, 1, 1)
 FUTURE_SLACK = timedelta(days=1)
 
 
+def _note_unreadable_date(article: Article, *, fallback: datetime | None) -> Article:
+    """Note a publication date the source gave but no format could read (ingest keeps the
+    raw value as ``metadata['date']``), so the document's date is not silently the run's."""
+    raw = article.metadata.get("date")
+    if raw is None or any(n.code == "unreadable_date" for n in article.notes):
+        return article
+    instead = "the run's default date is used" if fallback is not None else "left empty"
+    note = Note(
+        "ingest",
+        "unreadable_date",
+        f"{article.source_uri}: publication date {str(raw)[:80]!r} cannot be read; {instead}.",
+    )
+    return dataclasses.replace(article, notes=(*article.notes, note))
+
+
 def check_published_at(
     article: Article, *, now: datetime, fallback: datetime | None = None
 ) -> Article:
     """Drop an implausible publication date (before 1800, or more than a day after
     ``now``) from ``article``, noting it; ``fallback`` (the run's default date) takes its
-    place.
+    place. A date the source gave that could not be read is noted too.
 
     Args:
         article: An article.
         now: The run's clock (naive UTC), passed in so the same input gives the same rows.
         fallback: Date for inputs without a usable one of their own.
     """
+    article = _note_unreadable_date(article, fallback=fallback)
     date = article.published_at
     if date is None or EARLIEST_DATE <= date <= now + FUTURE_SLACK:
         return article

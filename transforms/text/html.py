@@ -3,8 +3,13 @@
 Body extraction is trafilatura's (``bare_extraction``: boilerplate removal by its own
 heuristics with readability/justext fallbacks). The publication date is read from the
 page's own metadata first (``article:published_time``, ``datePublished`` in JSON-LD,
-``<time datetime>``), which keeps the time of day, then from trafilatura/htmldate (a date
-only). htmldate bounds candidate dates by today's date; it never invents one.
+``<time datetime>``), which keeps the time of day, then from trafilatura/htmldate's reading
+of the markup (a date only), and last from htmldate's search of the page's free text, where
+a date that falls on the 1st of a month is not kept: that is how htmldate writes a bare year
+(a ``Copyright 2024`` footer becomes 2024-01-01) or a month, not a day of publication.
+htmldate bounds candidate dates by today's date; it never invents one.
+
+A page whose only text is navigation, header, footer or aside furniture has no article body.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import htmldate
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
@@ -41,6 +47,15 @@ _BLOCK_TAGS = frozenset(
     | {"dd", "dt"}
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg")
+#: Elements whose text is page furniture, never the article: a page with text only in
+#: these has no body.
+_FURNITURE_TAGS = ("nav", "header", "footer", "aside", "menu")
+_CONTENT_TEXT = "//body//text()[not({})]".format(
+    " or ".join(f"ancestor::{tag}" for tag in (*_FURNITURE_TAGS, *_DROP_TAGS))
+)
+#: htmldate reads dates from the page's markup only (tags, attributes, URL); its free-text
+#: search runs apart, see :func:`_free_text_date`.
+_MARKUP_DATES = {"original_date": True, "extensive_search": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +134,8 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlPage:
     except (etree.ParserError, ValueError):
         return HtmlPage(text="", title=None, date=None)
     date = _page_date(tree)
+    if not any(str(piece).strip() for piece in tree.xpath(_CONTENT_TEXT)):
+        return HtmlPage(text="", title=_fallback_title(tree), date=date)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -127,9 +144,11 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlPage:
         include_tables=False,
         include_images=False,
         deduplicate=False,
+        date_extraction_params=dict(_MARKUP_DATES),
     )
     if document is None or isinstance(document, dict):
         return HtmlPage(text="", title=_fallback_title(tree), date=date)
+    date = date or document.date or _free_text_date(html, url=url)
     title = (document.title or "").strip() or _fallback_title(tree)
     metadata = {
         key: value
@@ -145,9 +164,23 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlPage:
     return HtmlPage(
         text=(document.text or "").strip(),
         title=title or None,
-        date=date or document.date or None,
+        date=date or None,
         metadata=metadata,
     )
+
+
+def _free_text_date(html: str, *, url: str | None) -> str | None:
+    """A publication date htmldate finds in the page's free text, unless it is a padded one.
+
+    htmldate writes a bare year as ``YYYY-01-01`` (its last resorts are the copyright line
+    and any four-digit year) and a month as ``YYYY-MM-01``; neither is the day the article
+    was published, so a 1st of a month found this way is dropped (the run's default date
+    applies instead).
+    """
+    found = htmldate.find_date(html, url=url, extensive_search=True, original_date=True)
+    if not found or found.endswith("-01"):
+        return None
+    return str(found)
 
 
 def _fallback_title(tree: Any) -> str | None:

@@ -14,6 +14,7 @@ reason to reject the article.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,7 +26,8 @@ from transforms.ids import doc_id_for
 from transforms.text.clean import clean_text, without_headline
 from transforms.text.dates import check_published_at, parse_date, to_naive_utc
 from transforms.text.decode import DecodedText, DecodeError, decode_bytes, normalize_text
-from transforms.text.html import extract_html
+from transforms.text.feeds import FeedError, parse_feed
+from transforms.text.html import extract_html, html_fragment_to_text
 from transforms.types import Article, Reject
 
 __all__ = [
@@ -138,6 +140,53 @@ _MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
 _MD_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
+#: Front matter of a Markdown file: YAML between ``---`` lines (Jekyll, Hugo, Pandoc...)
+#: or TOML between ``+++`` lines (Hugo), at the very top; looked for in the first lines only.
+_FRONT_MATTER_LINES = 100
+_FRONT_MATTER_FIELD = {
+    "---": re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$"),
+    "+++": re.compile(r"^([A-Za-z_][\w-]*)\s*=\s*(.*?)\s*$"),
+}
+_FRONT_MATTER_END = {"---": ("---", "..."), "+++": ("+++",)}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """The front matter's top-level ``key: value`` fields, and the text after it.
+
+    Only plain one-line values are read (quotes stripped); lists and nested values are
+    skipped. Text without front matter comes back whole, with no fields.
+
+    Args:
+        text: The file's text.
+
+    Returns:
+        ``(fields, body)``.
+    """
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FRONT_MATTER_FIELD:
+        return {}, text
+    field = _FRONT_MATTER_FIELD[fence]
+    closing = _FRONT_MATTER_END[fence]
+    end = next(
+        (i for i, line in enumerate(lines[1:_FRONT_MATTER_LINES], 1) if line.strip() in closing),
+        None,
+    )
+    if end is None:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        match = field.match(line)
+        if match:
+            if match.group(2):
+                fields[match.group(1).lower()] = match.group(2).strip("'\"")
+        elif line.strip() and not line[0].isspace() and not line.startswith(("-", "#", "[")):
+            return {}, text  # prose between two rules, not front matter
+    if not fields:
+        return {}, text
+    return fields, "\n".join(lines[end + 1 :])
+
+
 def markdown_to_text(text: str) -> str:
     """Strip the Markdown markup a pasted article carries (headings, links, emphasis).
 
@@ -195,8 +244,21 @@ def article_from_bytes(
     meta = dict(metadata or {})
     if decoded.encoding not in ("utf-8", "ascii"):
         meta["encoding"] = decoded.encoding
+    text = decoded.text
+    if markdown:
+        fields, text = split_front_matter(text)
+        picked = {name: _pick(fields, name) for name in ("title", "date")}
+        used = {key for key, _ in picked.values() if key is not None}
+        meta.update({k: v for k, v in fields.items() if k not in used})
+        front_title, front_date = picked["title"][1], picked["date"][1]
+        date = parse_date(front_date)
+        if front_date is not None and date is None:
+            meta["date"] = front_date
+        title = title or (normalize_text(front_title) if front_title else None)
+        published_at = date or published_at
+        text = markdown_to_text(text)
     return make_article(
-        markdown_to_text(decoded.text) if markdown else decoded.text,
+        text,
         source_id=source_id,
         source_uri=source_uri,
         title=title,
@@ -256,6 +318,64 @@ def article_from_html(
     )
 
 
+def iter_feed_file(
+    data: bytes, *, source: str, published_at: datetime | None = None
+) -> Iterator[Article | Reject]:
+    """Articles of a saved RSS or Atom feed, one per item, from the feed's own text.
+
+    A feed read from a file is read as it is: the items' pages are not fetched (give the
+    feed's URL for that). Each item is identified as a feed URL's items are (``source_id``
+    is its guid, else its link, else its title), so the same item read from the URL later
+    is the same document.
+
+    Args:
+        data: The feed document.
+        source: The file's name; an item's ``source_uri`` is ``source#item=N``.
+        published_at: Date for items without one of their own.
+
+    Yields:
+        One :class:`Article` or :class:`Reject` per item; one ``malformed`` reject for a
+        file that is not a feed, one ``no_text`` reject for a feed without items.
+    """
+    try:
+        feed = parse_feed(data, url=source)
+    except FeedError as exc:
+        yield exc.to_reject(source)
+        return
+    if not feed.items:
+        yield Reject(source, "no_text", f"{source}: the {feed.kind} feed has no items.")
+        return
+    for number, item in enumerate(feed.items, start=1):
+        uri = f"{source}#item={number}"
+        key = item.key
+        if key is None:
+            yield Reject(uri, "malformed", f"{uri}: the item has no guid, link or title.")
+            continue
+        body = html_fragment_to_text(item.content or item.summary or "")
+        if not body.strip():
+            yield Reject(uri, "no_text", f"{uri}: the feed item has no content or description.")
+            continue
+        date = parse_date(item.published)
+        metadata: dict[str, Any] = {"feed": source, "body_from": "feed"}
+        if item.guid:
+            metadata["guid"] = item.guid
+        if item.link:
+            metadata["url"] = item.link
+        if item.published and date is None:
+            metadata["date"] = item.published
+        try:
+            yield make_article(
+                body,
+                source_id=key,
+                source_uri=uri,
+                title=html_fragment_to_text(item.title) if item.title else None,
+                published_at=date or published_at,
+                metadata=metadata,
+            )
+        except IngestError as exc:
+            yield exc.to_reject(uri)
+
+
 # --- records --------------------------------------------------------------------------------
 
 
@@ -266,6 +386,15 @@ def _pick(record: Mapping[str, Any], name: str) -> tuple[str | None, Any]:
         if key is not None and record[key] not in (None, ""):
             return key, record[key]
     return None, None
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type (``number``, ``object``, ...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {"dict": "object", "list": "array"}.get(type(value).__name__, type(value).__name__)
 
 
 def article_from_record(
@@ -298,13 +427,18 @@ def article_from_record(
             values[name] = value
     text = values.get("text")
     if text is None:
+        given = [k for k in record if str(k).lower() in _FIELDS["text"]]
         raise IngestError(
             "no_text",
-            f"{source_uri}: the record has no text field (one of {', '.join(_FIELDS['text'])}).",
+            f"{source_uri}: the record's text field {given[0]!r} is empty."
+            if given
+            else f"{source_uri}: the record has no text field "
+            f"(one of {', '.join(_FIELDS['text'])}).",
         )
     if not isinstance(text, str):
         raise IngestError(
-            "malformed", f"{source_uri}: the text field is a {type(text).__name__}, not a string."
+            "malformed",
+            f"{source_uri}: the text field holds a JSON {_json_type(text)}, not a string.",
         )
     metadata = {str(k): v for k, v in record.items() if k not in used and v not in (None, "")}
     try:
@@ -359,9 +493,11 @@ def iter_jsonl(
             if not text.strip():
                 continue
             try:
-                record = json.loads(text)
+                record = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
-                raise IngestError("malformed", f"{uri}: not valid JSON ({exc.msg}).") from exc
+                raise IngestError(
+                    "malformed", f"{uri}: not valid JSON ({exc.msg}, column {exc.colno})."
+                ) from exc
             except RecursionError as exc:
                 raise IngestError("malformed", f"{uri}: JSON nested too deeply.") from exc
             if not isinstance(record, dict):
@@ -399,6 +535,18 @@ def _text_lines(lines: Iterable[bytes | str], source: str) -> Iterator[str]:
             yield normalize_text(line.replace(b"\x00", b"").decode("utf-8", errors="replace"))
 
 
+#: Field separators a CSV header may use: commas, and the semicolons of spreadsheets set
+#: to a decimal-comma locale, tabs, pipes.
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses most (a comma when it has none)."""
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
 def iter_csv(
     lines: Iterable[bytes | str],
     *,
@@ -407,6 +555,9 @@ def iter_csv(
     max_field_size: int = 5_000_000,
 ) -> Iterator[Article | Reject]:
     """Articles of a CSV stream with a header row (``id,title,date,url,text,...``).
+
+    Fields are separated by commas, or by the semicolons, tabs or pipes the header line
+    uses more than commas (spreadsheets in decimal-comma locales write ``id;title;text``).
 
     Args:
         lines: The lines: bytes (a binary file object streams; each line is decoded on
@@ -422,7 +573,10 @@ def iter_csv(
     """
     if csv.field_size_limit() < max_field_size:
         csv.field_size_limit(max_field_size)
-    reader = csv.DictReader(_text_lines(lines, source))
+    text_lines = _text_lines(lines, source)
+    first = next(text_lines, None)
+    rows: Iterable[str] = () if first is None else itertools.chain([first], text_lines)
+    reader = csv.DictReader(rows, delimiter=_delimiter(first or ""))
     try:
         header = reader.fieldnames
     except csv.Error as exc:

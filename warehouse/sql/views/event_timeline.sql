@@ -1,6 +1,6 @@
 -- Who did what to whom and when: one row per event, actor and target resolved.
 -- date: Event date, else the publication date.
--- date_precision: Precision of date ('published' when it is the publication date).
+-- date_precision: Precision of date ('published' when it is the publication date; null when there is no date).
 -- date_text: The words that give the date.
 -- actor: Actor (canonical name, else as written).
 -- event_type: PLOVER category or OTHER.
@@ -31,8 +31,10 @@ WITH actor AS (
 )
 SELECT
     coalesce(ev.event_date, CAST(d.published_at AS DATE)) AS date,
-    CASE WHEN ev.event_date IS NULL THEN 'published' ELSE ev.date_precision END
-        AS date_precision,
+    CASE
+        WHEN ev.event_date IS NOT NULL THEN ev.date_precision
+        WHEN d.published_at IS NOT NULL THEN 'published'
+    END AS date_precision,
     ev.date_text,
     a.actor,
     ev.event_type,
