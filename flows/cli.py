@@ -234,6 +234,10 @@ def _tracebacks_hidden_for(*kinds: type[BaseException]) -> Iterator[None]:
             logger.removeFilter(drop)
 
 
+#: Duplicate inputs the run summary names one per line (the run report lists them all).
+_DUPLICATES_SHOWN = 5
+
+
 def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -254,6 +258,16 @@ def _print_summary(summary: dict[str, Any], seconds: float) -> None:
     if summary["rejects_by_reason"]:
         console.print(
             "rejects: " + ", ".join(f"{r}={n}" for r, n in summary["rejects_by_reason"].items())
+        )
+    duplicates = summary.get("duplicates") or []
+    for dup in duplicates[:_DUPLICATES_SHOWN]:
+        console.print(
+            f"duplicate {escape(dup['source_uri'])}: the same text as {escape(dup['same_as'])}"
+        )
+    if len(duplicates) > _DUPLICATES_SHOWN:
+        console.print(
+            f"... and {len(duplicates) - _DUPLICATES_SHOWN} more duplicates "
+            "(the run's report in `runs` lists them)"
         )
 
 

@@ -267,3 +267,21 @@ def test_run_summary_lines_stay_whole_in_a_log(capsys: pytest.CaptureFixture[str
         "20 unchanged, 6 duplicates, 14 rejected"
     )
     assert lines[-1] == ("rejects: no_text=5, unsupported=4, malformed=3, binary=1, duplicate_id=1")
+
+
+def test_run_summary_names_duplicate_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli import _DUPLICATES_SHOWN, _print_summary
+
+    duplicates = [
+        {"source_uri": f"/in/copy[{n}].txt", "same_as": "/in/berth.txt", "doc_id": "d1"}
+        for n in range(_DUPLICATES_SHOWN + 2)
+    ]
+    summary = {
+        "run_id": "r1", "status": "completed", "n_seen": 8, "n_new": 1, "n_replaced": 0,
+        "n_unchanged": 0, "n_duplicates": len(duplicates), "n_rejected": 0, "warehouse": "/wh",
+        "table_counts": {"documents": 1}, "rejects_by_reason": {}, "duplicates": duplicates,
+    }  # fmt: skip
+    _print_summary(summary, 1.0)
+    lines = capsys.readouterr().out.splitlines()
+    assert "duplicate /in/copy[0].txt: the same text as /in/berth.txt" in lines
+    assert lines[-1].startswith("... and 2 more duplicates")
