@@ -158,7 +158,8 @@ def _one_id_one_text(
 def iter_path(
     path: Path, *, max_bytes: int = 5_000_000, published_at: datetime | None = None
 ) -> Iterator[Article | Reject]:
-    """Articles of a file or of every file under a folder (sorted, hidden entries skipped).
+    """Articles of a file or of every file under a folder (sorted, hidden entries skipped);
+    a folder with no file to read is rejected ``empty``.
 
     Args:
         path: File or folder.
@@ -181,8 +182,17 @@ def iter_path(
     if not is_dir:
         yield from _iter_file(path, max_bytes=max_bytes, published_at=published_at)
         return
+    found = False
     for file in _walk(path):
+        found = True
         yield from _iter_file(file, max_bytes=max_bytes, published_at=published_at)
+    if not found:
+        yield Reject(
+            name,
+            "empty",
+            f"{name}: the folder holds no input files (hidden files and folders, and "
+            "README, LICENSE and the like, are skipped).",
+        )
 
 
 def _walk(folder: Path) -> Iterator[Path]:

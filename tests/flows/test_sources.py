@@ -49,6 +49,17 @@ def mixed_folder(tmp_path: Path, seed_text: str) -> Path:
     return root
 
 
+def test_folder_without_input_files_is_rejected_empty(tmp_path: Path) -> None:
+    bare = tmp_path / "inbox"
+    (bare / ".cache").mkdir(parents=True)
+    (bare / ".cache" / "a.txt").write_text(STORY, encoding="utf-8")
+    (bare / "README.md").write_text("# Drop articles here", encoding="utf-8")
+    (rejected,) = list(iter_inputs([str(bare)], published_at=PUBLISHED))
+    assert isinstance(rejected, Reject)
+    assert (rejected.source_uri, rejected.reason) == (str(bare), "empty")
+    assert str(bare) in rejected.detail and "no input files" in rejected.detail
+
+
 def test_folder_mixes_good_and_bad(mixed_folder: Path) -> None:
     rows = list(iter_inputs([str(mixed_folder)], max_bytes=1_500, published_at=PUBLISHED))
     root = str(mixed_folder)
