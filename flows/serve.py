@@ -32,10 +32,14 @@ class ScheduleError(ValueError):
 def deployment_parameters(
     sources: list[str], *, settings: Settings, published_at: datetime | None = None
 ) -> dict[str, Any]:
-    """The flow parameters of a scheduled run, as JSON the Prefect API stores."""
+    """The flow parameters of a scheduled run, as JSON the Prefect API stores.
+
+    The S3 secret is left out: the server would keep it and show it; the scheduled run reads
+    it from ``PRESSLAKE_S3_SECRET`` in the serving process's environment.
+    """
     parameters: dict[str, Any] = {
         "sources": [str(s) for s in sources],
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings.model_dump(mode="json", exclude={"s3_secret"}),
     }
     if published_at is not None:
         parameters["published_at"] = published_at.isoformat()

@@ -170,3 +170,47 @@ def test_prefect_yaml_deploys(prefect_server: PrefectServer, tmp_path: Path) -> 
     assert deployment["work_pool_name"] == pool
     assert deployment["parameters"] == entry["parameters"]
     assert deployment["schedules"][0]["schedule"]["cron"] == "0 * * * *"
+
+
+def test_deployment_parameters_carry_no_s3_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Prefect server stores a deployment's parameters (and shows them in its UI): the
+    S3 secret stays out of them, and the scheduled run reads it from its own environment."""
+    from pydantic import BaseModel
+
+    settings = Settings(
+        warehouse=tmp_path / "wh", n_process=1, s3_key_id="AKIDPL", s3_secret="pl-secret-7"
+    )
+    deployment = build_deployment(["in"], settings=settings, interval_seconds=60)
+    assert "pl-secret-7" not in repr(deployment.parameters)
+
+    class Parameters(BaseModel):  # how Prefect validates a scheduled run's parameters
+        settings: Settings
+
+    monkeypatch.setenv("PRESSLAKE_S3_SECRET", "pl-secret-7")
+    received = Parameters.model_validate(deployment.parameters).settings
+    assert received.open_warehouse().layout.s3.secret == "pl-secret-7"
+    assert received.s3_key_id == "AKIDPL"
+    monkeypatch.delenv("PRESSLAKE_S3_SECRET")
+    assert Parameters.model_validate(deployment.parameters).settings.s3_secret is None
+
+
+@pytest.mark.slow
+def test_flow_run_parameters_carry_no_s3_secret(
+    prefect_server: PrefectServer, tmp_path: Path
+) -> None:
+    """``presslake run`` records its parameters on the Prefect server: never the S3 secret."""
+    from tests.flows.servers import presslake_env, run_presslake
+
+    (tmp_path / "in").mkdir()
+    shutil.copy(min(SAMPLES.glob("*.txt")), tmp_path / "in")
+    env = presslake_env(
+        prefect_server, PRESSLAKE_S3_KEY_ID="AKIDRUN", PRESSLAKE_S3_SECRET="run-secret-9"
+    )
+    done = run_presslake("run", "in", "-w", "wh", "--json", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = prefect_server.post("flow_runs/filter", {"sort": "EXPECTED_START_TIME_DESC"})
+    recorded = [r for r in runs if r["parameters"].get("settings", {}).get("s3_key_id")]
+    assert recorded and recorded[0]["parameters"]["settings"]["s3_key_id"] == "AKIDRUN"
+    assert "run-secret-9" not in repr(runs)
