@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -163,6 +160,7 @@ def run(
         dask_address=None if dask_address in (None, "local") else dask_address,
     )
     from flows.lifecycle import install_signal_handlers
+    from flows.logs import explained_errors, tracebacks_hidden_for
     from flows.runner import run_flow
     from warehouse.errors import WarehouseError
     from warehouse.layout import WarehouseLayout
@@ -178,7 +176,7 @@ def run(
             pass
         # SIGINT/SIGTERM stop the whole process tree and record the run as interrupted
         install_signal_handlers()
-        with _progress_bars(enabled=not as_json), _tracebacks_hidden_for(*_explained_errors()):
+        with _progress_bars(enabled=not as_json), tracebacks_hidden_for(*explained_errors()):
             summary = run_flow(list(sources), settings=settings, published_at=default_date)
     except WarehouseError as err:
         raise CliError(str(err)) from err
@@ -194,44 +192,6 @@ def run(
         click.echo(json.dumps(summary, default=str, indent=2))
         return
     _print_summary(summary, time.perf_counter() - started)
-
-
-def _explained_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message says all there is to say (a busy warehouse, a failed data check,
-    a bad lexicon row naming its file and line): a run they stop ends in that one line."""
-    from flows.fetch import FeedStateError
-    from transforms.errors import InputError
-    from transforms.nlp.lexicons import LexiconError
-    from warehouse.errors import WarehouseError
-
-    return (WarehouseError, LexiconError, InputError, FeedStateError)
-
-
-class _DropTraceback(logging.Filter):
-    def __init__(self, kinds: tuple[type[BaseException], ...]) -> None:
-        super().__init__()
-        self.kinds = kinds
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], self.kinds):
-            record.exc_info = None
-            record.exc_text = None
-        return True
-
-
-@contextlib.contextmanager
-def _tracebacks_hidden_for(*kinds: type[BaseException]) -> Iterator[None]:
-    """Prefect logs the exception that fails a flow or task run with its traceback; for
-    ``kinds`` the log keeps only its line (any other error keeps its traceback)."""
-    drop = _DropTraceback(kinds)
-    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
-    for logger in loggers:
-        logger.addFilter(drop)
-    try:
-        yield
-    finally:
-        for logger in loggers:
-            logger.removeFilter(drop)
 
 
 #: Duplicate inputs the run summary names one per line (the run report lists them all).

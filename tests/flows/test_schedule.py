@@ -214,3 +214,48 @@ def test_flow_run_parameters_carry_no_s3_secret(
     recorded = [r for r in runs if r["parameters"].get("settings", {}).get("s3_key_id")]
     assert recorded and recorded[0]["parameters"]["settings"]["s3_key_id"] == "AKIDRUN"
     assert "run-secret-9" not in repr(runs)
+
+
+@pytest.mark.slow
+def test_a_failed_scheduled_run_logs_its_line_without_traceback(
+    prefect_server: PrefectServer, tmp_path: Path
+) -> None:
+    """A scheduled run stopped by an explained error (here an unreadable feed state) shows in
+    the serving process's log as the error's line, as ``presslake run`` prints it, not as a
+    40-line traceback repeated on every tick."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(min(SAMPLES.glob("*.txt")), tmp_path / "in")
+    (tmp_path / "wh" / "state").mkdir(parents=True)
+    (tmp_path / "wh" / "state" / "feeds.json").write_text("{ x", encoding="utf-8")
+    name = "presslake-test-failing"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SERVE_SCRIPT, name],
+            env=prefect_server.client_env(
+                PREFECT_RUNNER_POLL_FREQUENCY="1", PREFECT_LOGGING_LEVEL="INFO"
+            ),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def failed_run() -> dict[str, Any] | None:
+        deployment = _deployment(prefect_server, name)
+        if deployment is None:
+            return None
+        for run in _flow_runs(prefect_server, deployment["id"]):
+            if run.get("state") and run["state"]["type"] == "FAILED":
+                return run
+        return None
+
+    try:
+        run = wait_until(failed_run, timeout=180, interval=1, what="a scheduled run to fail")
+        wait_until(lambda: "unreadable feed state" in log.read_text(errors="replace"), timeout=30)
+    finally:
+        stop_process(proc, grace=20)
+    assert "FeedStateError" in run["state"]["message"]
+    text = log.read_text(errors="replace")
+    assert "wh/state/feeds.json: unreadable feed state" in text
+    assert "Traceback" not in text, text[-3000:]
