@@ -647,6 +647,12 @@ def serve(
     from flows.serve import serve as serve_flow
 
     settings = _settings(warehouse, n_process=processes, lock_wait=lock_wait)
+    schedule = f"every {interval}s" if interval is not None else f"cron {cron!r}, UTC"
+    click.echo(
+        f"serving presslake-run/{name} ({schedule}) into {settings.warehouse} against "
+        f"{os.environ['PREFECT_API_URL']}; Ctrl-C or SIGTERM stops it and pauses the schedule",
+        err=True,
+    )
     serve_flow(
         [str(Path(s).resolve()) if "://" not in s else s for s in sources],
         settings=settings,

@@ -259,3 +259,49 @@ def test_a_failed_scheduled_run_logs_its_line_without_traceback(
     text = log.read_text(errors="replace")
     assert "wh/state/feeds.json: unreadable feed state" in text
     assert "Traceback" not in text, text[-3000:]
+
+
+@pytest.mark.slow
+def test_serve_says_what_it_serves_and_sigterm_pauses_it(
+    prefect_server: PrefectServer, tmp_path: Path
+) -> None:
+    """``presslake serve`` names the deployment, its schedule and how to stop it (it printed
+    nothing at all); SIGTERM to its pid ends it and pauses the deployment's schedule."""
+    import os
+    import signal
+
+    from tests.flows.servers import PRESSLAKE
+
+    (tmp_path / "in").mkdir()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*PRESSLAKE, "serve", "in", "-w", "wh", "--cron", "0 0 1 1 *", "--name", "cli-cron"],
+            env=prefect_server.client_env(),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until(
+            lambda: proc.poll() is not None or "serving" in log.read_text(errors="replace"),
+            timeout=120,
+            what="serve's start line",
+        )
+        text = log.read_text(errors="replace")
+        assert "serving presslake-run/cli-cron (cron '0 0 1 1 *', UTC)" in text, text[-2000:]
+        assert "Ctrl-C or SIGTERM" in text
+        # READY once the runner polls, i.e. once it has installed its SIGTERM handler
+        deployment = wait_until(
+            lambda: (d := _deployment(prefect_server, "cli-cron")) and d["status"] == "READY" and d,
+            timeout=60,
+            what="the runner to poll",
+        )
+        assert deployment["paused"] is False
+        assert deployment["parameters"]["sources"] == [str(tmp_path / "in")]
+        os.kill(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=60) in (0, -signal.SIGTERM)  # Prefect re-raises SIGTERM
+    finally:
+        stop_process(proc, grace=5)
+    assert _deployment(prefect_server, "cli-cron")["paused"] is True  # type: ignore[index]
