@@ -41,7 +41,10 @@ def _settings(warehouse: Path | None, **overrides: Any) -> Any:
         return Settings(**values)
     except ValidationError as err:
         problem = err.errors()[0]
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        if not problem["loc"]:  # a rule across settings
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            raise CliError(f"invalid settings: {reason}") from None
+        name = str(problem["loc"][0])
         where = "option" if name in values else f"PRESSLAKE_{name.upper()}"
         raise CliError(
             f"invalid setting {name} ({where}): {problem.get('input')!r}: {problem['msg']}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warehouse.layout import S3Options
@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         fetch_deadline: Seconds one URL may take in all (retries and a slow body included).
         fast_ops: Use thinc's NumpyOps without BLIS.
         lock_wait: Seconds a run waits for another run's writer lock before stopping.
-        task_runner: ``threads`` (default) or ``dask``.
+        task_runner: ``threads`` (default; ``dask`` when ``dask_address`` is set) or ``dask``.
         dask_address: Scheduler address for the dask runner (a local cluster if empty).
         dask_workers: Worker processes of a local dask cluster.
     """
@@ -79,6 +79,19 @@ class Settings(BaseSettings):
         if value is None and os.environ.get("PRESSLAKE_S3_SECRET"):
             return SecretStr(os.environ["PRESSLAKE_S3_SECRET"])
         return value
+
+    @model_validator(mode="after")
+    def _address_means_dask(self) -> Settings:
+        """A scheduler address (``PRESSLAKE_DASK_ADDRESS``) selects the Dask runner unless a
+        runner is named; naming ``threads`` beside an address is a contradiction."""
+        if self.dask_address and self.task_runner != "dask":
+            if "task_runner" in self.model_fields_set:
+                raise ValueError(
+                    f"PRESSLAKE_DASK_ADDRESS ({self.dask_address}) is set but "
+                    f"PRESSLAKE_TASK_RUNNER is {self.task_runner!r}; unset one of them"
+                )
+            self.task_runner = "dask"
+        return self
 
     def open_warehouse(self) -> Warehouse:
         """The warehouse these settings name (directory, catalog, data path, S3 settings)."""
