@@ -97,6 +97,24 @@ def _check_model(model: str | None) -> None:
         )
 
 
+def _check_scheduler(address: str) -> None:
+    """A ``tcp://host:port`` Dask scheduler must accept a connection before Prefect starts
+    (other protocols are left to Dask)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    target = urlsplit(address if "://" in address else f"tcp://{address}")
+    if target.scheme != "tcp" or not target.hostname or not target.port:
+        return
+    try:
+        socket.create_connection((target.hostname, target.port), timeout=10).close()
+    except OSError as err:
+        raise CliError(
+            f"the Dask scheduler {address} cannot be reached ({err.strerror or err}); start "
+            "it (`dask scheduler`) or check --dask / PRESSLAKE_DASK_ADDRESS"
+        ) from None
+
+
 def _check_warehouse(settings: Any, *, write: bool) -> None:
     from warehouse.errors import WarehouseError
 
@@ -170,6 +188,8 @@ def run(
     from warehouse.lock import writer_lock
 
     _check_model(settings.model)
+    if settings.task_runner == "dask" and settings.dask_address:
+        _check_scheduler(settings.dask_address)
     _check_warehouse(settings, write=True)
     started = time.perf_counter()
     try:

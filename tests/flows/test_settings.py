@@ -49,3 +49,24 @@ def test_the_contradiction_is_one_line_from_the_cli(
         "Error: invalid settings: PRESSLAKE_DASK_ADDRESS (tcp://10.0.0.7:8786) is set but "
         "PRESSLAKE_TASK_RUNNER is 'threads'; unset one of them\n"
     )
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_before_the_run(tmp_path: Path) -> None:
+    """It printed a 60-line traceback after 30 s and ended `Error: warehouse wh: Timed out
+    trying to connect to tcp://...`, blaming the warehouse."""
+    from click.testing import CliRunner
+
+    from flows.cli import main
+    from tests.flows.servers import free_port
+
+    address = f"tcp://127.0.0.1:{free_port()}"
+    seed = Path(__file__).resolve().parents[2] / "samples" / "articles" / "kim-nuclear-forces.txt"
+    result = CliRunner().invoke(
+        main, ["run", str(seed), "-w", str(tmp_path / "wh"), "--dask", address]
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"Error: the Dask scheduler {address} cannot be reached"), lines[0]
+    assert "warehouse" not in lines[0]
+    assert not (tmp_path / "wh").exists()
