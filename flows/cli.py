@@ -631,7 +631,7 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@_warehouse_options
 @click.option("--interval", type=int, help="Run every N seconds.")
 @click.option("--cron", help="Or run on a cron schedule (UTC), e.g. '0 * * * *'.")
 @click.option("--name", default="scheduled", show_default=True, help="Deployment name.")
@@ -648,6 +648,8 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
 def serve(
     sources: tuple[str, ...],
     warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
     interval: int | None,
     cron: str | None,
     name: str,
@@ -669,7 +671,13 @@ def serve(
         )
     from flows.serve import serve as serve_flow
 
-    settings = _settings(warehouse, n_process=processes, lock_wait=lock_wait)
+    settings = _settings(
+        warehouse, catalog=catalog, data_path=data_path, n_process=processes, lock_wait=lock_wait
+    )
+    # what would fail every scheduled run fails here, once, before anything is registered
+    if settings.task_runner == "dask" and settings.dask_address:
+        _check_scheduler(settings.dask_address)
+    _check_warehouse(settings, write=True)
     schedule = f"every {interval}s" if interval is not None else f"cron {cron!r}, UTC"
     click.echo(
         f"serving presslake-run/{name} ({schedule}) into {settings.warehouse} against "

@@ -305,3 +305,33 @@ def test_serve_says_what_it_serves_and_sigterm_pauses_it(
     finally:
         stop_process(proc, grace=5)
     assert _deployment(prefect_server, "cli-cron")["paused"] is True  # type: ignore[index]
+
+
+def test_serve_takes_the_catalog_and_checks_it_before_registering(tmp_path: Path) -> None:
+    """README: every command takes --catalog and --data-path; `serve` had neither, and a
+    catalog that cannot be reached would only fail each scheduled run, one by one."""
+    from click.testing import CliRunner
+
+    from flows.cli import main
+    from tests.flows.servers import free_port
+
+    catalog = f"postgresql://presslake@127.0.0.1:{free_port()}/news"
+    result = CliRunner(env={"PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"}).invoke(
+        main,
+        [
+            "serve",
+            str(tmp_path),
+            "-w",
+            str(tmp_path / "wh"),
+            "--catalog",
+            catalog,
+            "--data-path",
+            str(tmp_path / "lake"),
+            "--interval",
+            "60",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(
+        f"Error: cannot connect to the PostgreSQL catalog {catalog} ("
+    ), result.output
