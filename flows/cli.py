@@ -662,8 +662,14 @@ def serve(
     Schedules need a real server: start one with `prefect server start` and set
     PREFECT_API_URL=http://127.0.0.1:4200/api.
     """
+    from flows.serve import ScheduleError, check_schedule
+
     if (interval is None) == (cron is None):
         raise click.UsageError("give exactly one of --interval and --cron")
+    try:
+        check_schedule(interval_seconds=interval, cron=cron)
+    except ScheduleError as err:
+        raise CliError(f"{'--interval' if interval is not None else '--cron'}: {err}") from None
     if not os.environ.get("PREFECT_API_URL"):
         raise CliError(
             "schedules need a Prefect server: run `prefect server start` and set "

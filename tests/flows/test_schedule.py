@@ -335,3 +335,29 @@ def test_serve_takes_the_catalog_and_checks_it_before_registering(tmp_path: Path
     assert result.output.startswith(
         f"Error: cannot connect to the PostgreSQL catalog {catalog} ("
     ), result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "needle"),
+    [
+        ("--cron", "every day", "--cron: 'every day' is not a cron expression"),
+        ("--cron", "61 * * * *", "--cron: '61 * * * *' is not a cron expression"),
+        ("--interval", "0", "--interval: the interval must be a positive number of seconds"),
+        ("--interval", "-5", "--interval: the interval must be a positive number of seconds"),
+    ],
+)
+def test_a_bad_schedule_is_one_line(option: str, value: str, needle: str, tmp_path: Path) -> None:
+    """`--cron "every day"` ended in a 50-line pydantic traceback, `--interval 0` in a
+    ScheduleError traceback (after the start line); without PREFECT_API_URL the server was
+    asked for first. The schedule is checked first, in one line."""
+    from click.testing import CliRunner
+
+    from flows.cli import main
+
+    result = CliRunner(env={"PREFECT_API_URL": ""}).invoke(
+        main, ["serve", str(tmp_path), "-w", str(tmp_path / "wh"), option, value]
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {needle}"), result.output
+    assert not (tmp_path / "wh").exists()
