@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,7 +41,10 @@ def _settings(warehouse: Path | None, **overrides: Any) -> Any:
         return Settings(**values)
     except ValidationError as err:
         problem = err.errors()[0]
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        if not problem["loc"]:  # a rule across settings
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            raise CliError(f"invalid settings: {reason}") from None
+        name = str(problem["loc"][0])
         where = "option" if name in values else f"PRESSLAKE_{name.upper()}"
         raise CliError(
             f"invalid setting {name} ({where}): {problem.get('input')!r}: {problem['msg']}"
@@ -95,6 +95,24 @@ def _check_model(model: str | None) -> None:
             f"--model {model!r}: no spaCy pipeline of that name is installed "
             "(give an installed package name or a pipeline directory)"
         )
+
+
+def _check_scheduler(address: str) -> None:
+    """A ``tcp://host:port`` Dask scheduler must accept a connection before Prefect starts
+    (other protocols are left to Dask)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    target = urlsplit(address if "://" in address else f"tcp://{address}")
+    if target.scheme != "tcp" or not target.hostname or not target.port:
+        return
+    try:
+        socket.create_connection((target.hostname, target.port), timeout=10).close()
+    except OSError as err:
+        raise CliError(
+            f"the Dask scheduler {address} cannot be reached ({err.strerror or err}); start "
+            "it (`dask scheduler`) or check --dask / PRESSLAKE_DASK_ADDRESS"
+        ) from None
 
 
 def _check_warehouse(settings: Any, *, write: bool) -> None:
@@ -163,12 +181,15 @@ def run(
         dask_address=None if dask_address in (None, "local") else dask_address,
     )
     from flows.lifecycle import install_signal_handlers
+    from flows.logs import explained_errors, tracebacks_hidden_for
     from flows.runner import run_flow
     from warehouse.errors import WarehouseError
     from warehouse.layout import WarehouseLayout
     from warehouse.lock import writer_lock
 
     _check_model(settings.model)
+    if settings.task_runner == "dask" and settings.dask_address:
+        _check_scheduler(settings.dask_address)
     _check_warehouse(settings, write=True)
     started = time.perf_counter()
     try:
@@ -178,7 +199,7 @@ def run(
             pass
         # SIGINT/SIGTERM stop the whole process tree and record the run as interrupted
         install_signal_handlers()
-        with _progress_bars(enabled=not as_json), _tracebacks_hidden_for(*_explained_errors()):
+        with _progress_bars(enabled=not as_json), tracebacks_hidden_for(*explained_errors()):
             summary = run_flow(list(sources), settings=settings, published_at=default_date)
     except WarehouseError as err:
         raise CliError(str(err)) from err
@@ -194,44 +215,6 @@ def run(
         click.echo(json.dumps(summary, default=str, indent=2))
         return
     _print_summary(summary, time.perf_counter() - started)
-
-
-def _explained_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message says all there is to say (a busy warehouse, a failed data check,
-    a bad lexicon row naming its file and line): a run they stop ends in that one line."""
-    from flows.fetch import FeedStateError
-    from transforms.errors import InputError
-    from transforms.nlp.lexicons import LexiconError
-    from warehouse.errors import WarehouseError
-
-    return (WarehouseError, LexiconError, InputError, FeedStateError)
-
-
-class _DropTraceback(logging.Filter):
-    def __init__(self, kinds: tuple[type[BaseException], ...]) -> None:
-        super().__init__()
-        self.kinds = kinds
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], self.kinds):
-            record.exc_info = None
-            record.exc_text = None
-        return True
-
-
-@contextlib.contextmanager
-def _tracebacks_hidden_for(*kinds: type[BaseException]) -> Iterator[None]:
-    """Prefect logs the exception that fails a flow or task run with its traceback; for
-    ``kinds`` the log keeps only its line (any other error keeps its traceback)."""
-    drop = _DropTraceback(kinds)
-    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
-    for logger in loggers:
-        logger.addFilter(drop)
-    try:
-        yield
-    finally:
-        for logger in loggers:
-            logger.removeFilter(drop)
 
 
 #: Duplicate inputs the run summary names one per line (the run report lists them all).
@@ -648,7 +631,7 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--warehouse", "-w", type=click.Path(path_type=Path), help="Warehouse directory.")
+@_warehouse_options
 @click.option("--interval", type=int, help="Run every N seconds.")
 @click.option("--cron", help="Or run on a cron schedule (UTC), e.g. '0 * * * *'.")
 @click.option("--name", default="scheduled", show_default=True, help="Deployment name.")
@@ -665,6 +648,8 @@ def status(warehouse: Path | None, catalog: str | None, data_path: str | None, n
 def serve(
     sources: tuple[str, ...],
     warehouse: Path | None,
+    catalog: str | None,
+    data_path: str | None,
     interval: int | None,
     cron: str | None,
     name: str,
@@ -677,8 +662,14 @@ def serve(
     Schedules need a real server: start one with `prefect server start` and set
     PREFECT_API_URL=http://127.0.0.1:4200/api.
     """
+    from flows.serve import ScheduleError, check_schedule
+
     if (interval is None) == (cron is None):
         raise click.UsageError("give exactly one of --interval and --cron")
+    try:
+        check_schedule(interval_seconds=interval, cron=cron)
+    except ScheduleError as err:
+        raise CliError(f"{'--interval' if interval is not None else '--cron'}: {err}") from None
     if not os.environ.get("PREFECT_API_URL"):
         raise CliError(
             "schedules need a Prefect server: run `prefect server start` and set "
@@ -686,7 +677,19 @@ def serve(
         )
     from flows.serve import serve as serve_flow
 
-    settings = _settings(warehouse, n_process=processes, lock_wait=lock_wait)
+    settings = _settings(
+        warehouse, catalog=catalog, data_path=data_path, n_process=processes, lock_wait=lock_wait
+    )
+    # what would fail every scheduled run fails here, once, before anything is registered
+    if settings.task_runner == "dask" and settings.dask_address:
+        _check_scheduler(settings.dask_address)
+    _check_warehouse(settings, write=True)
+    schedule = f"every {interval}s" if interval is not None else f"cron {cron!r}, UTC"
+    click.echo(
+        f"serving presslake-run/{name} ({schedule}) into {settings.warehouse} against "
+        f"{os.environ['PREFECT_API_URL']}; Ctrl-C or SIGTERM stops it and pauses the schedule",
+        err=True,
+    )
     serve_flow(
         [str(Path(s).resolve()) if "://" not in s else s for s in sources],
         settings=settings,

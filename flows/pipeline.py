@@ -27,6 +27,7 @@ from prefect.futures import wait
 from flows import progress
 from flows.fetch import FeedState, FetchSettings
 from flows.lifecycle import tracked_run
+from flows.logs import hide_explained_tracebacks
 from flows.report import render_report
 from flows.settings import Settings
 from flows.sources import iter_inputs
@@ -319,6 +320,7 @@ def presslake_run(
         The :class:`RunSummary` as a dict.
     """
     settings = settings or Settings()
+    hide_explained_tracebacks()  # also in a scheduled run's subprocess (serve, a worker)
     logger = get_run_logger()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     run_id = new_run_id(started_at)

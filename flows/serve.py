@@ -32,14 +32,48 @@ class ScheduleError(ValueError):
 def deployment_parameters(
     sources: list[str], *, settings: Settings, published_at: datetime | None = None
 ) -> dict[str, Any]:
-    """The flow parameters of a scheduled run, as JSON the Prefect API stores."""
+    """The flow parameters of a scheduled run, as JSON the Prefect API stores.
+
+    The S3 secret is left out: the server would keep it and show it; the scheduled run reads
+    it from ``PRESSLAKE_S3_SECRET`` in the serving process's environment.
+    """
     parameters: dict[str, Any] = {
         "sources": [str(s) for s in sources],
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings.model_dump(mode="json", exclude={"s3_secret"}),
     }
     if published_at is not None:
         parameters["published_at"] = published_at.isoformat()
     return parameters
+
+
+def check_schedule(*, interval_seconds: int | None = None, cron: str | None = None) -> None:
+    """Check that exactly one valid schedule is given, before anything is registered.
+
+    Raises:
+        ScheduleError: unless exactly one of ``interval_seconds`` and ``cron`` is given, when
+            the interval is not positive, or when ``cron`` is not a cron expression Prefect
+            accepts.
+    """
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    if (interval_seconds is None) == (cron is None):
+        raise ScheduleError(
+            "give exactly one schedule: an interval in seconds (e.g. 3600) or a cron "
+            "expression (e.g. '0 * * * *')"
+        )
+    if interval_seconds is not None and interval_seconds <= 0:
+        raise ScheduleError(
+            f"the interval must be a positive number of seconds, not {interval_seconds}"
+        )
+    if cron is not None:
+        try:
+            CronSchedule(cron=cron, timezone="UTC")
+        except ValidationError:
+            raise ScheduleError(
+                f"{cron!r} is not a cron expression: give five fields, minute hour day "
+                "month weekday, e.g. '0 * * * *' (hourly) or '*/15 * * * *'"
+            ) from None
 
 
 def build_deployment(
@@ -62,15 +96,7 @@ def build_deployment(
     """
     from prefect.types.entrypoint import EntrypointType
 
-    if (interval_seconds is None) == (cron is None):
-        raise ScheduleError(
-            "give exactly one schedule: an interval in seconds (e.g. 3600) or a cron "
-            "expression (e.g. '0 * * * *')"
-        )
-    if interval_seconds is not None and interval_seconds <= 0:
-        raise ScheduleError(
-            f"the interval must be a positive number of seconds, not {interval_seconds}"
-        )
+    check_schedule(interval_seconds=interval_seconds, cron=cron)
     flow = presslake_run.with_options(task_runner=make_task_runner(settings))
     return flow.to_deployment(
         name=name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warehouse.layout import S3Options
@@ -27,7 +27,9 @@ class Settings(BaseSettings):
             (default ``WAREHOUSE/lake``).
         s3_endpoint: ``host:port`` of an S3-compatible store (empty for AWS).
         s3_key_id: S3 access key id.
-        s3_secret: S3 secret access key.
+        s3_secret: S3 secret access key. Kept out of every serialised form (Prefect stores
+            flow-run and deployment parameters): it shows as ``**********`` there, and
+            settings validated from such parameters read it from ``PRESSLAKE_S3_SECRET``.
         s3_region: S3 region.
         s3_url_style: ``path`` or ``vhost``.
         s3_use_ssl: Whether to use HTTPS to the store.
@@ -40,7 +42,7 @@ class Settings(BaseSettings):
         fetch_deadline: Seconds one URL may take in all (retries and a slow body included).
         fast_ops: Use thinc's NumpyOps without BLIS.
         lock_wait: Seconds a run waits for another run's writer lock before stopping.
-        task_runner: ``threads`` (default) or ``dask``.
+        task_runner: ``threads`` (default; ``dask`` when ``dask_address`` is set) or ``dask``.
         dask_address: Scheduler address for the dask runner (a local cluster if empty).
         dask_workers: Worker processes of a local dask cluster.
     """
@@ -52,7 +54,7 @@ class Settings(BaseSettings):
     data_path: str | None = None
     s3_endpoint: str | None = None
     s3_key_id: str | None = None
-    s3_secret: str | None = None
+    s3_secret: SecretStr | None = Field(default=None, validate_default=True)
     s3_region: str | None = None
     s3_url_style: str = Field(default="path", pattern="^(path|vhost)$")
     s3_use_ssl: bool = True
@@ -69,6 +71,28 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     dask_workers: int = Field(default=2, ge=1)
 
+    @field_validator("s3_secret", mode="after")
+    @classmethod
+    def _secret_from_environment(cls, value: SecretStr | None) -> SecretStr | None:
+        """A missing secret is read from ``PRESSLAKE_S3_SECRET``, also when these settings are
+        validated from stored parameters (where the environment is not read otherwise)."""
+        if value is None and os.environ.get("PRESSLAKE_S3_SECRET"):
+            return SecretStr(os.environ["PRESSLAKE_S3_SECRET"])
+        return value
+
+    @model_validator(mode="after")
+    def _address_means_dask(self) -> Settings:
+        """A scheduler address (``PRESSLAKE_DASK_ADDRESS``) selects the Dask runner unless a
+        runner is named; naming ``threads`` beside an address is a contradiction."""
+        if self.dask_address and self.task_runner != "dask":
+            if "task_runner" in self.model_fields_set:
+                raise ValueError(
+                    f"PRESSLAKE_DASK_ADDRESS ({self.dask_address}) is set but "
+                    f"PRESSLAKE_TASK_RUNNER is {self.task_runner!r}; unset one of them"
+                )
+            self.task_runner = "dask"
+        return self
+
     def open_warehouse(self) -> Warehouse:
         """The warehouse these settings name (directory, catalog, data path, S3 settings)."""
         return Warehouse(
@@ -78,7 +102,7 @@ class Settings(BaseSettings):
             s3=S3Options(
                 endpoint=self.s3_endpoint,
                 key_id=self.s3_key_id,
-                secret=self.s3_secret,
+                secret=self.s3_secret.get_secret_value() if self.s3_secret else None,
                 region=self.s3_region,
                 url_style=self.s3_url_style,
                 use_ssl=self.s3_use_ssl,

@@ -18,8 +18,10 @@ Row = dict[str, Any]
 
 WIDTH = 640
 FONT = "Helvetica, Arial, sans-serif"
-#: Axis of a count: whole numbers only.
-COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
+#: Axis of a count: whole numbers only, each once. vl-convert's Vega still places ticks at
+#: halves when the largest count is 1 or 2 (``tickMinStep`` notwithstanding), which the integer
+#: format printed as ``0 1 1 2 2``; those ticks stay unlabelled.
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1, labelExpr="datum.value % 1 ? '' : datum.label")
 
 
 def _values(rows: Sequence[Row]) -> list[Row]:

@@ -177,10 +177,14 @@ def _page(title: str, subtitle: str, nav: Sequence[tuple[str, str]], body: Seque
 
 
 def _period(data: ReportData) -> str:
-    if data.since is None and data.until is None:
+    since = data.since.date().isoformat() if data.since else None
+    until = data.until.date().isoformat() if data.until else None
+    if since is None and until is None:
         return "all publication dates"
-    since = data.since.date().isoformat() if data.since else "the beginning"
-    until = data.until.date().isoformat() if data.until else "the end"
+    if until is None:
+        return f"published on or after {since}"
+    if since is None:
+        return f"published before {until}"
     return f"published from {since} to before {until}"
 
 
@@ -204,10 +208,13 @@ def render_report(data: ReportData, *, warehouse: str, progress: ProgressFn | No
     t = data.tables
     steps = _Steps(7, progress)
     summary = (t.get("summary") or [{}])[0]
-    subtitle = (
-        f"Warehouse {warehouse}; {_period(data)}; documents published "
-        f"{text_of(summary.get('first_published'))} to {text_of(summary.get('last_published'))}."
+    found = (
+        f"documents published {text_of(summary.get('first_published'))} to "
+        f"{text_of(summary.get('last_published'))}"
+        if summary.get("documents")
+        else "no documents"
     )
+    subtitle = f"Warehouse {warehouse}; {_period(data)}; {found}."
     steps("chart: documents per day")
     loaded = [
         '<section id="loaded"><h2>What was loaded</h2>',

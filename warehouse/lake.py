@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import extensions
-from warehouse.errors import WarehouseError
+from warehouse.errors import WarehouseError, WarehouseUnusableError
 from warehouse.layout import CATALOG_ALIAS, WarehouseLayout
 
 #: Statement types ``presslake sql`` accepts (``EXPLAIN`` only of a query, see
@@ -70,8 +70,19 @@ def catalog_exists(layout: WarehouseLayout) -> bool:
         return sqlite_path.exists()
     try:
         con = connect_reader(layout)
-    except duckdb.Error:
-        return False
+    except duckdb.Error as err:
+        # a database without a DuckLake is no warehouse yet; a server that cannot be reached
+        # (down, wrong port, database, user or password) is an error, not "no warehouse"
+        message = str(err)
+        if "Unable to connect to Postgres" not in message:
+            return False
+        reason = message.split(" failed: ", 1)[-1] if " failed: " in message else message
+        reason = " ".join(reason.replace(str(layout.catalog), layout.catalog_display).split())
+        raise WarehouseUnusableError(
+            f"cannot connect to the PostgreSQL catalog {layout.catalog_display} "
+            f"({reason[:200]}); check that the server runs and the URL's host, port, "
+            "database, user and password (or PGPASSWORD / ~/.pgpass)"
+        ) from None
     try:
         row = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "

@@ -15,6 +15,7 @@ A warehouse of the layout before DuckLake (``DIR/presslake.duckdb`` with Parquet
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,13 @@ class WarehouseLayout:
     def is_postgres(self) -> bool:
         """Whether the catalog lives in PostgreSQL."""
         return bool(self.catalog) and str(self.catalog).startswith(("postgresql:", "postgres:"))
+
+    @property
+    def catalog_display(self) -> str:
+        """The catalog as messages name it: a PostgreSQL URL with its password masked."""
+        if self.is_postgres:
+            return re.sub(r"^([a-z]+://[^:/@]+):[^@/]*@", r"\1:***@", str(self.catalog))
+        return str(self.sqlite_catalog)
 
     @property
     def sqlite_catalog(self) -> Path | None:

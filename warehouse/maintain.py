@@ -114,13 +114,16 @@ class MaintenanceReport:
         merged = sum(n for n, _ in self.merged.values())
         written = sum(n for _, n in self.merged.values())
         rewritten = sum(n for n, _ in self.rewritten.values())
+        # the merge and the rewrite commit snapshots of their own
+        committed = self.after.snapshots - self.before.snapshots + len(self.expired_snapshots)
+        own = f": maintain committed {committed}" if committed > 0 else ""
         return [
             f"merged {merged} small files into {written} "
             f"({', '.join(sorted(self.merged)) or 'no table'})",
             f"flushed {self.flushed_rows} inlined rows into Parquet",
             f"rewrote {rewritten} files with deleted rows",
             f"expired {len(self.expired_snapshots)} snapshots "
-            f"({self.before.snapshots} -> {self.after.snapshots})",
+            f"({self.before.snapshots} -> {self.after.snapshots}{own})",
             f"deleted {len(self.deleted_files)} files no snapshot needs "
             f"({self.kept_files} kept for the grace period)",
             f"deleted {len(self.deleted_orphans)} orphan files",

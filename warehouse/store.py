@@ -213,6 +213,11 @@ class Warehouse:
                 f"({self.layout.legacy_db.name}); run `presslake migrate --warehouse "
                 f"{self.layout.root}` once"
             )
+        if self.layout.is_postgres:
+            raise WarehouseNotFoundError(
+                f"no warehouse in the PostgreSQL catalog {self.layout.catalog_display} yet; "
+                "run `presslake run SOURCE --catalog URL --data-path PATH` first"
+            )
         raise WarehouseNotFoundError(
             f"no warehouse at {self.layout.root} (expected {self.layout.sqlite_catalog}); "
             "run `presslake run SOURCE --warehouse DIR` first"
@@ -367,9 +372,9 @@ class Warehouse:
 
     def export(self, out: Path, *, at_run: str | None = None) -> dict[str, int]:
         """Write every contract table as ``out/<table>.parquet``; return rows per table."""
-        out.mkdir(parents=True, exist_ok=True)
         counts: dict[str, int] = {}
-        with self.reader(at_run=at_run) as con:
+        with self.reader(at_run=at_run) as con:  # no folder made for a warehouse not there
+            out.mkdir(parents=True, exist_ok=True)
             for table in TABLES:
                 arrow = con.execute(f"SELECT * FROM {table}").to_arrow_table()
                 # the contract's own schema (types, nullability, descriptions)

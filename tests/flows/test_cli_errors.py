@@ -202,3 +202,37 @@ def _has_open(pid: int, path: Path) -> bool:
                 if os.readlink(fd) == str(path):
                     return True
     return False
+
+
+# -- a PostgreSQL catalog that cannot be reached ----------------------------------------------
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sql", "SELECT 1"],
+        ["status"],
+        ["export", "--to", "{tmp}/out"],
+        ["maintain"],
+        ["report", "--out", "{tmp}/r.html"],
+        ["run", str(SEED)],
+    ],
+    ids=lambda c: c[0],
+)
+def test_unreachable_postgres_catalog_is_one_line_without_its_password(
+    command: list[str], tmp_path: Path
+) -> None:
+    """Nothing listens on the catalog's port: every command says it cannot connect (it said
+    `no warehouse at wh (expected None)`, or `run` started a flow and failed with the URL's
+    password in the message), and the password never appears."""
+    from tests.flows.servers import free_port
+
+    catalog = f"postgresql://presslake:hunter2pw@127.0.0.1:{free_port()}/news"
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    result = CliRunner().invoke(
+        main,
+        [*args, "-w", str(tmp_path / "wh"), "--catalog", catalog, "--data-path", str(tmp_path)],
+    )
+    line = _one_line_error(result, "cannot connect to the PostgreSQL catalog")
+    assert "hunter2pw" not in result.output
+    assert f"postgresql://presslake:***@127.0.0.1:{catalog.rsplit(':', 1)[1]}" in line
+    assert "Connection refused" in line
+    assert not (tmp_path / "out").exists() and not (tmp_path / "r.html").exists()

@@ -221,3 +221,21 @@ def test_orphans_of_a_killed_writer_are_deleted(lake: Lake) -> None:
         }
         assert _rows(con) == rows
     assert not orphans & set(lake.list_files())
+
+
+def test_the_expired_line_counts_maintains_own_snapshots() -> None:
+    """`expired 0 snapshots (9 -> 11)` read as if expiring had added snapshots: the merge and
+    the rewrite commit snapshots of their own, which the line now says."""
+    from warehouse.maintain import LakeFiles, MaintenanceReport
+
+    report = MaintenanceReport(
+        before=LakeFiles(snapshots=9, data_files=45, delete_files=10, bytes=218_041),
+        after=LakeFiles(snapshots=11, data_files=21, delete_files=10, bytes=172_139),
+        expired_snapshots=[],
+    )
+    assert "expired 0 snapshots (9 -> 11: maintain committed 2)" in report.lines()
+    report.expired_snapshots = [1, 2, 3]
+    report.after = LakeFiles(snapshots=8, data_files=21, delete_files=10, bytes=172_139)
+    assert "expired 3 snapshots (9 -> 8: maintain committed 2)" in report.lines()
+    quiet = MaintenanceReport(before=report.after, after=report.after)
+    assert "expired 0 snapshots (8 -> 8)" in quiet.lines()
