@@ -272,34 +272,37 @@ def read_gold(path: Path, *, limit: int | None = None) -> Iterator[GoldDoc]:
     Raises:
         GoldFormatError: when a record lacks ``text`` or ``annotations``.
     """
-    with path.open(encoding="utf-8") as lines:
-        n = 0
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            if limit is not None and n >= limit:
-                return
-            record = json.loads(line)
-            if "text" not in record or "annotations" not in record:
-                raise GoldFormatError(
-                    f"{path}:{number}: a quotes gold record needs 'text' and 'annotations' "
-                    "(PolNeAR JSONL, see shared data README section 4)"
-                )
-            text: str = record["text"]
-            annotations = record["annotations"]
-            attributions = annotations[0]["attributions"] if annotations else []
-            n += 1
-            yield GoldDoc(
-                doc_id=str(record.get("id", number)),
-                text=text,
-                quotes=_gold_quotes(text, attributions, quoted_mask(text)),
-            )
+    for n, (doc_id, record) in enumerate(_records(path)):
+        if limit is not None and n >= limit:
+            return
+        text: str = record["text"]
+        annotations = record["annotations"]
+        attributions = annotations[0]["attributions"] if annotations else []
+        yield GoldDoc(doc_id, text, _gold_quotes(text, attributions, quoted_mask(text)))
 
 
 def read_annotators(path: Path) -> Iterator[list[GoldDoc]]:
     """The records of PolNeAR-style JSONL that several annotators annotated, each as one
     :class:`GoldDoc` per annotator (PolNeAR's agreement study: a few articles of each split
     were annotated by five or six people).
+
+    Raises:
+        GoldFormatError: when a record lacks ``text`` or ``annotations``.
+    """
+    for doc_id, record in _records(path):
+        annotations = record["annotations"]
+        if len(annotations) < 2:
+            continue
+        text: str = record["text"]
+        mask = quoted_mask(text)
+        yield [
+            GoldDoc(doc_id, text, _gold_quotes(text, a["attributions"], mask)) for a in annotations
+        ]
+
+
+def _records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(doc_id, record)`` of every record of PolNeAR-style JSONL (the id, else the line
+    number).
 
     Raises:
         GoldFormatError: when a record lacks ``text`` or ``annotations``.
@@ -314,16 +317,7 @@ def read_annotators(path: Path) -> Iterator[list[GoldDoc]]:
                     f"{path}:{number}: a quotes gold record needs 'text' and 'annotations' "
                     "(PolNeAR JSONL, see shared data README section 4)"
                 )
-            annotations = record["annotations"]
-            if len(annotations) < 2:
-                continue
-            text: str = record["text"]
-            mask = quoted_mask(text)
-            doc_id = str(record.get("id", number))
-            yield [
-                GoldDoc(doc_id, text, _gold_quotes(text, a["attributions"], mask))
-                for a in annotations
-            ]
+            yield str(record.get("id", number)), record
 
 
 def _gold_quotes(
