@@ -32,11 +32,14 @@ from typing import Any
 import httpx
 
 from transforms.errors import InputError
-from transforms.text.dates import parse_date
 from transforms.text.decode import DecodeError, decode_bytes
 from transforms.text.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
-from transforms.text.html import html_fragment_to_text
-from transforms.text.ingest import IngestError, article_from_html, make_article
+from transforms.text.ingest import (
+    IngestError,
+    article_from_feed_text,
+    article_from_html,
+    feed_item_fields,
+)
 from transforms.types import Article, Reject
 
 __all__ = [
@@ -524,12 +527,7 @@ def _feed_item_article(
     max_bytes: int,
 ) -> Article | Reject:
     """The article of one feed item: its page first, the feed's own text as fallback."""
-    item_date = parse_date(item.published)
-    metadata: dict[str, Any] = {"feed": feed_url}
-    if item.guid:
-        metadata["guid"] = item.guid
-    if item.published and item_date is None:
-        metadata["date"] = item.published
+    item_date, metadata = feed_item_fields(item, feed=feed_url)
     uri = item.link or f"{feed_url}#{key}"
     problems: list[str] = []
     if item.link and settings.fetch_item_pages:
@@ -555,18 +553,9 @@ def _feed_item_article(
             if item.title and not article.title:
                 article = dataclasses.replace(article, title=item.title)
             return article
-    body = html_fragment_to_text(item.content or item.summary or "")
-    if not body.strip():
-        problems.append(f"{uri}: the feed item has no content or description.")
-        return Reject(uri, "no_text", " ".join(problems))
     try:
-        return make_article(
-            body,
-            source_id=key,
-            source_uri=uri,
-            title=html_fragment_to_text(item.title) if item.title else None,
-            published_at=item_date or published_at,
-            metadata={**metadata, "body_from": "feed", **({"url": item.link} if item.link else {})},
+        return article_from_feed_text(
+            item, key=key, uri=uri, published_at=item_date or published_at, metadata=metadata
         )
     except IngestError as exc:
         return Reject(uri, exc.reason, " ".join([*problems, exc.detail]))

@@ -26,7 +26,7 @@ from transforms.ids import doc_id_for
 from transforms.text.clean import clean_text, without_headline
 from transforms.text.dates import check_published_at, parse_date, to_naive_utc
 from transforms.text.decode import DecodedText, DecodeError, decode_bytes, normalize_text
-from transforms.text.feeds import FeedError, parse_feed
+from transforms.text.feeds import FeedError, FeedItem, parse_feed
 from transforms.text.html import extract_html, html_fragment_to_text
 from transforms.types import Article, Reject
 
@@ -351,29 +351,53 @@ def iter_feed_file(
         if key is None:
             yield Reject(uri, "malformed", f"{uri}: the item has no guid, link or title.")
             continue
-        body = html_fragment_to_text(item.content or item.summary or "")
-        if not body.strip():
-            yield Reject(uri, "no_text", f"{uri}: the feed item has no content or description.")
-            continue
-        date = parse_date(item.published)
-        metadata: dict[str, Any] = {"feed": source, "body_from": "feed"}
-        if item.guid:
-            metadata["guid"] = item.guid
-        if item.link:
-            metadata["url"] = item.link
-        if item.published and date is None:
-            metadata["date"] = item.published
+        date, metadata = feed_item_fields(item, feed=source)
         try:
-            yield make_article(
-                body,
-                source_id=key,
-                source_uri=uri,
-                title=html_fragment_to_text(item.title) if item.title else None,
-                published_at=date or published_at,
-                metadata=metadata,
+            yield article_from_feed_text(
+                item, key=key, uri=uri, published_at=date or published_at, metadata=metadata
             )
         except IngestError as exc:
             yield exc.to_reject(uri)
+
+
+def feed_item_fields(item: FeedItem, *, feed: str) -> tuple[datetime | None, dict[str, Any]]:
+    """A feed item's publication date (None when it has none or none that reads) and the
+    metadata every article of the item carries: the feed, the item's guid, and its raw date
+    when that does not read."""
+    date = parse_date(item.published)
+    metadata: dict[str, Any] = {"feed": feed}
+    if item.guid:
+        metadata["guid"] = item.guid
+    if item.published and date is None:
+        metadata["date"] = item.published
+    return date, metadata
+
+
+def article_from_feed_text(
+    item: FeedItem,
+    *,
+    key: str,
+    uri: str,
+    published_at: datetime | None,
+    metadata: Mapping[str, Any],
+) -> Article:
+    """The article a feed item's own text makes (its content, else its summary).
+
+    Raises:
+        IngestError: ``no_text`` when the item has neither, or what :func:`make_article`
+            raises.
+    """
+    body = html_fragment_to_text(item.content or item.summary or "")
+    if not body.strip():
+        raise IngestError("no_text", f"{uri}: the feed item has no content or description.")
+    return make_article(
+        body,
+        source_id=key,
+        source_uri=uri,
+        title=html_fragment_to_text(item.title) if item.title else None,
+        published_at=published_at,
+        metadata={**metadata, "body_from": "feed", **({"url": item.link} if item.link else {})},
+    )
 
 
 # --- records --------------------------------------------------------------------------------
